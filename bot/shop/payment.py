@@ -1,0 +1,111 @@
+"""Payment answers: 花呗, 花呗分期, paying for someone (代付), credit cards, no cash on delivery."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bot.shop.fields import yuan
+from bot.shop.replies import Answer, join_lines
+
+if TYPE_CHECKING:
+    from bot.shop.loading import Shop
+
+LIST_SEPARATOR = "、"
+TIP_SEPARATOR = "；"
+PERIOD_SEPARATOR = "/"
+
+#: Topics in the order they are tried: a failure or COD question may mention 花呗 too, and
+#: "花呗分期" is about instalments, not 花呗 itself.
+TOPICS = ("failure", "cash_on_delivery", "instalments", "proxy_pay", "huabei", "credit_card")
+
+
+def payment_topic(shop: "Shop", text_hint: Optional[str]) -> str:
+    """Which payment question a message asks, from ``payment.keywords`` in the policy.
+
+    Args:
+        shop: the loaded shop.
+        text_hint: the buyer's message, or a topic name itself (``proxy_pay``).
+
+    Returns:
+        One of TOPICS, or ``overview``.
+    """
+    if text_hint:
+        if text_hint in TOPICS:
+            return text_hint
+        words = shop.policy.payment.keywords
+        for topic in TOPICS:
+            if any(word in text_hint for word in getattr(words, topic)):
+                return topic
+    return "overview"
+
+
+def answer_payment(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
+    """How to pay: an overview, or the specific question the message asks.
+
+    Args:
+        shop: the loaded shop.
+        text_hint: the buyer's message or a topic name, if any.
+
+    Returns:
+        The reply; facts hold ``topic`` and the policy's answer to it (``allowed``).
+    """
+    rules, replies = shop.policy.payment, shop.replies
+    instalments = rules.instalments
+    values = {
+        "methods": LIST_SEPARATOR.join(rules.methods),
+        "min_amount": yuan(instalments.min_amount),
+        "periods": PERIOD_SEPARATOR.join(str(p) for p in instalments.periods),
+        "free_periods": PERIOD_SEPARATOR.join(str(p) for p in instalments.interest_free_periods),
+        "steps": rules.proxy_pay_steps,
+        "note": rules.credit_card_note or "",
+        "tips": TIP_SEPARATOR.join(rules.failure_tips),
+    }
+    topic = payment_topic(shop, text_hint)
+    allowed: Optional[bool]
+    if topic == "failure":
+        allowed, key = None, "payment.failure"
+    elif topic == "cash_on_delivery":
+        allowed = rules.cash_on_delivery
+        key = "payment.cash_on_delivery" if allowed else "payment.no_cash_on_delivery"
+    elif topic == "instalments":
+        allowed = rules.huabei and instalments.available
+        if not allowed:
+            key = "payment.instalments_no"
+        elif instalments.interest_free_periods:
+            key = "payment.instalments_interest_free"
+        else:
+            key = "payment.instalments"
+    elif topic == "proxy_pay":
+        allowed = rules.proxy_pay
+        key = "payment.proxy_pay" if allowed else "payment.proxy_pay_no"
+    elif topic == "huabei":
+        allowed = rules.huabei
+        key = "payment.huabei" if allowed else "payment.huabei_no"
+        if allowed and instalments.available:
+            # 花呗 questions usually lead to 分期 next; answering both saves a round trip.
+            text = join_lines(replies.render(key, **values), _instalment_line(shop, values))
+            return Answer(text=text, facts={"topic": topic, "allowed": True})
+    elif topic == "credit_card":
+        allowed = rules.credit_card
+        key = "payment.credit_card" if allowed else "payment.credit_card_no"
+    else:
+        lines = [replies.render("payment.overview", **values)]
+        if rules.huabei and instalments.available:
+            lines.append(replies.render("payment.overview_instalments", **values))
+        cod = (
+            "payment.overview_cash_on_delivery"
+            if rules.cash_on_delivery
+            else "payment.overview_no_cash_on_delivery"
+        )
+        lines.append(replies.render(cod, **values))
+        return Answer(text=join_lines(*lines), facts={"topic": "overview", "allowed": None})
+    return Answer(text=replies.render(key, **values), facts={"topic": topic, "allowed": allowed})
+
+
+def _instalment_line(shop: "Shop", values: dict) -> str:
+    key = (
+        "payment.instalments_interest_free"
+        if shop.policy.payment.instalments.interest_free_periods
+        else "payment.instalments"
+    )
+    return shop.replies.render(key, **values)

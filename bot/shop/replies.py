@@ -1,0 +1,255 @@
+"""The shop's reply templates (data/shop/replies.yml): which exist, their fields, and rendering."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, List, Optional
+
+from pydantic import BaseModel, Extra, StrictStr
+
+from bot.shop.errors import Problem
+
+#: A reply never runs longer than this many lines (Taobao practice: no walls of text).
+MAX_LINES = 4
+
+
+def _fields(*names: str) -> FrozenSet[str]:
+    return frozenset(names)
+
+
+_WHEN = ("now_time", "cutoff", "when", "day_label", "date", "weekday")
+_HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
+
+#: Every template the code renders, by ``topic.key``, with the fields it may use. The loader
+#: refuses a replies file that lacks one of these, adds one the code never renders, or uses a field
+#: the code does not pass, so a rewording can never break an answer at run time.
+SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
+    "calendar": {
+        "today": _fields(),
+        "tomorrow": _fields(),
+        "day_after_tomorrow": _fields(),
+        "date": _fields("month", "day"),
+        "day_with_date": _fields("label", "date"),
+    },
+    "shipping_time": {
+        "today": _fields(*_WHEN),
+        "after_cutoff": _fields(*_WHEN),
+        "rest_day": _fields(*_WHEN),
+        "before_holiday": _fields(*_WHEN, *_HOLIDAY),
+        "holiday_closure": _fields(*_WHEN, *_HOLIDAY),
+        "delivery_region": _fields("region", "zone", "days"),
+        "delivery_general": _fields("nearest_zone", "nearest_days", "other_days"),
+        "delivery_unknown_region": _fields("region", "nearest_zone", "nearest_days", "other_days"),
+    },
+    "shipping_fee": {
+        "general": _fields("threshold", "standard_fee", "remote_regions"),
+        "rule_normal": _fields("region", "threshold", "standard_fee"),
+        "rule_remote": _fields("region", "fee"),
+        "rule_remote_free_over": _fields("region", "fee", "remote_threshold"),
+        "amount_free": _fields("region", "amount"),
+        "amount_short": _fields("region", "amount", "gap", "fee"),
+        "amount_fee": _fields("region", "amount", "fee"),
+        "unknown_region": _fields("region"),
+        "ask_region": _fields(),
+    },
+    "courier": {
+        "option_free": _fields("name"),
+        "option_surcharge": _fields("name", "surcharge"),
+        "overview": _fields("default", "options"),
+        "overview_regional": _fields("courier", "regions"),
+        "overview_unavailable": _fields("unavailable"),
+        "is_default": _fields("courier"),
+        "regional_default": _fields("courier", "region"),
+        "free_choice": _fields("courier"),
+        "surcharge": _fields("courier", "surcharge"),
+        "unavailable": _fields("courier", "default", "options", "note"),
+        "unknown": _fields("courier", "default", "options"),
+    },
+    "returns": {
+        "window": _fields("days", "conditions"),
+        "window_product": _fields("product", "days", "conditions"),
+        "excluded": _fields("product", "category", "excluded_note"),
+        "postage_overview": _fields("payout_min", "payout_max"),
+        "quality": _fields("postage_max", "cod"),
+        "quality_no_photos": _fields("postage_max", "cod"),
+        "not_quality": _fields("payout_min", "payout_max"),
+        "not_quality_insured": _fields("payout_min", "payout_max"),
+        "cod_refused": _fields(),
+        "cod_accepted": _fields(),
+        "how_to_file_no_reason": _fields("steps", "refund_days"),
+        "how_to_file_quality": _fields("steps", "refund_days"),
+        "window_closed": _fields("product", "days", "deadline"),
+    },
+    "exchange": {
+        "how": _fields("window_days", "kinds", "return_payer", "resend_payer", "steps"),
+        "payer_buyer": _fields(),
+        "payer_shop": _fields(),
+        "unavailable": _fields(),
+    },
+    "invoice": {
+        "overview": _fields("kind", "issue_within_days", "title_types", "company_fields", "amount_note"),
+        "company": _fields("kind", "company_fields", "issue_within_days"),
+        "special_vat_no": _fields("kind"),
+        "special_vat_yes": _fields("kind", "company_fields"),
+        "paper_no": _fields("kind"),
+        "unavailable": _fields(),
+    },
+    "payment": {
+        "overview": _fields("methods"),
+        "overview_instalments": _fields("min_amount", "periods"),
+        "overview_no_cash_on_delivery": _fields(),
+        "overview_cash_on_delivery": _fields(),
+        "no_cash_on_delivery": _fields("methods"),
+        "cash_on_delivery": _fields(),
+        "huabei": _fields(),
+        "huabei_no": _fields("methods"),
+        "instalments": _fields("min_amount", "periods"),
+        "instalments_interest_free": _fields("min_amount", "periods", "free_periods"),
+        "instalments_no": _fields("methods"),
+        "proxy_pay": _fields("steps"),
+        "proxy_pay_no": _fields(),
+        "credit_card": _fields("note"),
+        "credit_card_no": _fields("methods"),
+        "failure": _fields("tips"),
+    },
+    "promotions": {
+        "live_intro": _fields("count"),
+        "item": _fields("name", "description", "conditions", "end"),
+        "none_next": _fields("name", "start"),
+        "none": _fields(),
+    },
+    "bargain": {
+        "hold": _fields(),
+        "hold_product": _fields("product", "price"),
+        "hold_promotions": _fields("promotions"),
+        "hold_price_after": _fields("product", "promotion", "final_price"),
+        "hold_no_promotions": _fields(),
+        "hand_off": _fields(),
+        "hand_off_over_limit": _fields("amount"),
+        "hand_off_offline": _fields("next"),
+    },
+    "service_hours": {
+        "on_duty": _fields("start", "end"),
+        "off_duty": _fields("start", "end", "next"),
+        "holiday_hours": _fields("holiday", "start", "end"),
+        "holiday_off": _fields("holiday", "holiday_start", "holiday_end", "next"),
+    },
+}
+
+
+class Replies(BaseModel):
+    """The reply templates, topic -> key -> ``str.format`` template."""
+
+    __root__: Dict[StrictStr, Dict[StrictStr, StrictStr]]
+
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+    def template(self, key: str) -> str:
+        """The raw template of ``topic.key``.
+
+        Raises:
+            KeyError: no such template (the loader's check makes this a programming error).
+        """
+        topic, _, name = key.partition(".")
+        return self.__root__[topic][name]
+
+    def render(self, key: str, **values: Any) -> str:
+        """Fill the template ``topic.key`` with named values.
+
+        Args:
+            key: e.g. ``shipping_time.today``.
+            **values: the fields; extra ones are ignored, so one dict can serve several templates.
+
+        Returns:
+            The filled text, stripped of surrounding blank space.
+        """
+        return self.template(key).format_map(_Values(values)).strip()
+
+    def cross_check(self) -> List[Problem]:
+        """Compare the file with SPEC: keys missing or unknown, fields the code does not pass, length.
+
+        Returns:
+            (field path, problem) pairs; empty when every template is usable.
+        """
+        problems: List[Problem] = []
+        for topic, keys in self.__root__.items():
+            if topic not in SPEC:
+                problems.append((topic, f"unknown topic; expected one of {', '.join(SPEC)} 未知分组"))
+                continue
+            for name in keys:
+                if name not in SPEC[topic]:
+                    problems.append((f"{topic}.{name}", "unknown reply key (spelling mistake?) 未知回复键"))
+        for topic, keys in SPEC.items():
+            for name, allowed in keys.items():
+                path = f"{topic}.{name}"
+                text = self.__root__.get(topic, {}).get(name)
+                if text is None:
+                    problems.append((path, "reply is missing 缺少这条回复"))
+                    continue
+                problems.extend((path, p) for p in _template_problems(text, allowed))
+        return problems
+
+
+def _template_problems(text: str, allowed: FrozenSet[str]) -> List[str]:
+    problems = []
+    if not text.strip():
+        problems.append("reply is empty 回复为空")
+    lines = text.strip().splitlines()
+    if len(lines) > MAX_LINES:
+        problems.append(f"reply has {len(lines)} lines; at most {MAX_LINES} 回复不超过{MAX_LINES}行")
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        return problems + [f"bad braces in template: {exc} 花括号不配对（字面花括号请写成 {{{{ }}}}）"]
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        if name not in allowed:
+            hint = ", ".join(sorted(allowed)) or "none"
+            problems.append(f"unknown field {{{name}}}; this reply can use: {hint} 未知占位符")
+    return problems
+
+
+class _Values(dict):
+    """format_map mapping that fails loudly, naming the template field that has no value."""
+
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"reply field {{{key}}} has no value")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply ready to send, and the facts it was rendered from.
+
+    Attributes:
+        text: the Chinese reply, at most four lines.
+        facts: what the reply states, for tests and for the caller's slots (region, fee, date...).
+        hand_off_reason: set when a human agent should take over, e.g. ``repeated_bargain``.
+    """
+
+    text: str
+    facts: Dict[str, Any] = field(default_factory=dict)
+    hand_off_reason: Optional[str] = None
+
+    @property
+    def lines(self) -> List[str]:
+        """The reply's lines."""
+        return self.text.splitlines()
+
+
+def join_lines(*parts: Optional[str]) -> str:
+    """Join rendered pieces into one reply, one piece per line, skipping empty ones.
+
+    If an owner's rewording makes the pieces run past MAX_LINES, the overflow is appended to the
+    last line rather than dropped or raised: the buyer still gets every fact, in four lines.
+    """
+    lines: List[str] = []
+    for part in parts:
+        if part:
+            lines.extend(line.strip() for line in part.splitlines() if line.strip())
+    if len(lines) > MAX_LINES:
+        lines = lines[: MAX_LINES - 1] + [" ".join(lines[MAX_LINES - 1 :])]
+    return "\n".join(lines)

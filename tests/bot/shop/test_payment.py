@@ -1,0 +1,53 @@
+"""Payment: 花呗, 分期, 代付, credit cards, no cash on delivery, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.shop import answer_payment
+from bot.shop.replies import MAX_LINES
+
+
+@pytest.mark.parametrize(
+    "hint, topic, allowed, phrases",
+    [
+        (None, "overview", None, ["支付宝", "花呗", "不支持货到付款"]),
+        ("怎么付款", "overview", None, ["支付宝"]),
+        ("能用花呗吗", "huabei", True, ["可以用花呗", "满300元", "3期免息"]),
+        ("花呗分期可以吗", "instalments", True, ["满300元", "3/6/12期", "3期免息"]),
+        ("能分6期吗", "instalments", True, ["3/6/12期"]),
+        ("能找人代付吗", "proxy_pay", True, ["找朋友帮忙付"]),
+        ("可以让我老公帮忙付吗", "proxy_pay", True, ["找朋友帮忙付"]),
+        ("proxy_pay", "proxy_pay", True, ["找朋友帮忙付"]),
+        ("能用信用卡吗", "credit_card", True, ["支持信用卡"]),
+        ("可以货到付款吗", "cash_on_delivery", False, ["不支持货到付款"]),
+        ("花呗付不了款怎么办", "failure", None, ["别着急", "换一种付款方式"]),
+    ],
+)
+def test_payment_answers(shop, hint, topic, allowed, phrases):
+    answer = answer_payment(shop, hint)
+    assert answer.facts == {"topic": topic, "allowed": allowed}
+    for phrase in phrases:
+        assert phrase in answer.text, phrase
+    assert len(answer.lines) <= MAX_LINES
+
+
+def test_instalment_minimum_comes_from_the_policy(shop_copy):
+    shop_copy.edit_yaml(
+        "policy.yml", lambda d: d["payment"]["instalments"].update(min_amount=500, interest_free_periods=[])
+    )
+    answer = answer_payment(shop_copy.load(), "分期")
+    assert "满500元" in answer.text and "免息" not in answer.text
+
+
+def test_proxy_pay_turned_off(shop_copy):
+    shop_copy.edit_yaml("policy.yml", lambda d: d["payment"].update(proxy_pay=False))
+    answer = answer_payment(shop_copy.load(), "代付")
+    assert answer.facts["allowed"] is False and "不支持代付" in answer.text
+
+
+def test_overview_follows_the_cash_on_delivery_flag(shop_copy):
+    shop_copy.edit_yaml("policy.yml", lambda d: d["payment"].update(cash_on_delivery=True))
+    shop = shop_copy.load()
+    assert "也可以货到付款" in answer_payment(shop).text
+    assert answer_payment(shop, "货到付款").facts["allowed"] is True
