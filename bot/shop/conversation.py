@@ -1,0 +1,146 @@
+"""The assistant's conversational wording (data/shop/conversation.yml): small talk, clarifying, bad input."""
+from __future__ import annotations
+
+import random
+import string
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from pydantic import root_validator
+
+from bot.shop.data_files import DEFAULT_SHOP_DIR, read_yaml, validate
+from bot.shop.fields import StrictModel, Text
+
+CONVERSATION_FILE = "conversation.yml"
+
+SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope")
+
+
+def _placeholders(template: str) -> set:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class Smalltalk(StrictModel):
+    """Variants per small-talk intent; one is picked at random so the assistant does not sound canned."""
+
+    greet: List[Text]
+    goodbye: List[Text]
+    thank: List[Text]
+    affirm: List[Text]
+    deny: List[Text]
+    bot_challenge: List[Text]
+    out_of_scope: List[Text]
+
+
+class Clarify(StrictModel):
+    ask: Text
+    ask_without_topics: Text
+    give_up: Text
+
+
+class BadInput(StrictModel):
+    empty: Text
+    no_words: Text
+    too_long: Text
+
+
+class Handoff(StrictModel):
+    on_duty: Text
+    off_duty: Text
+    quality: Text
+    service: Text
+
+
+class OrderLines(StrictModel):
+    ask_order_id: Text
+    got_order_id: Text
+    cancel_howto: Text
+    modify_howto: Text
+
+
+class ProductLines(StrictModel):
+    measurements_noted: Text
+    ask_measurements: Text
+    product_sizes: Text
+    facts: Text
+    which_product: Text
+    unknown_fact: Text
+
+
+class InformLines(StrictModel):
+    noted: Text
+    nothing: Text
+
+
+# The placeholders each line may use: a typo such as {shopname} is caught at start-up, not by a buyer.
+_ALLOWED = {
+    "smalltalk": {"shop_name"},
+    "clarify": {"when"},
+    "bad_input": set(),
+    "handoff": {"hours", "next_on_duty"},
+    "orders": {"order_id"},
+    "product": {"name", "fabric", "colors", "sizes", "price", "product_sizes", "facts"},
+    "inform": {"facts"},
+}
+
+
+class Conversation(StrictModel):
+    """Everything in conversation.yml."""
+
+    smalltalk: Smalltalk
+    clarify: Clarify
+    topics: Dict[str, Text]
+    bad_input: BadInput
+    handoff: Handoff
+    orders: OrderLines
+    product: ProductLines
+    inform: InformLines
+
+    @root_validator(skip_on_failure=True)
+    def _known_placeholders(cls, values: dict) -> dict:
+        for section, allowed in _ALLOWED.items():
+            model = values[section]
+            for key, value in model:
+                for index, template in enumerate(value if isinstance(value, list) else [value]):
+                    unknown = _placeholders(template) - allowed
+                    if unknown:
+                        where = f"{section}.{key}" + (f"[{index}]" if isinstance(value, list) else "")
+                        raise ValueError(
+                            f"{where}: unknown placeholder {{{sorted(unknown)[0]}}}; "
+                            f"this line may use {sorted(allowed) or 'none'} 未知占位符"
+                        )
+        return values
+
+    def smalltalk_reply(self, intent: str, rng: Optional[random.Random] = None, **fields: str) -> str:
+        """A reply to a small-talk intent, filled with the given fields.
+
+        Args:
+            intent: one of SMALLTALK_INTENTS.
+            rng: random source (tests pass a seeded one).
+            **fields: values for the placeholders, e.g. shop_name.
+
+        Returns:
+            One of the variants for the intent.
+        """
+        variants = getattr(self.smalltalk, intent)
+        return (rng or random).choice(variants).format(**fields)
+
+    def topic_label(self, intent: str) -> Optional[str]:
+        """The button title for an intent, or None when it is not a topic to offer."""
+        return self.topics.get(intent)
+
+
+def load_conversation(shop_dir: Optional[Path] = None) -> Conversation:
+    """Reads and validates conversation.yml.
+
+    Args:
+        shop_dir: folder with the shop's data files (default: the repository's data/shop).
+
+    Returns:
+        The validated wording.
+
+    Raises:
+        ShopDataError: the file is missing, not YAML, or breaks the schema.
+    """
+    path = (shop_dir or DEFAULT_SHOP_DIR) / CONVERSATION_FILE
+    return validate(Conversation, read_yaml(path), path)
