@@ -1,0 +1,57 @@
+"""The buyer wants a person, or is unhappy: say who follows up and when, and record why."""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import shop_context
+from actions.base import ShopAction, add_handoff_reason
+from actions.shop_context import ShopContext
+from bot.shop.service_hours import agents_on_duty, next_on_duty_label
+
+
+def when_someone_replies(context: ShopContext) -> Text:
+    """A short clause saying when a person will reply, from the agents' hours in the policy."""
+    moment = shop_context.now(context)
+    policy = context.shop.policy
+    lines = context.conversation.handoff
+    if agents_on_duty(policy, moment):
+        return lines.on_duty
+    daily = policy.service_hours.daily
+    hours = f"{daily.start:%H:%M}-{daily.end:%H:%M}"
+    return lines.off_duty.format(hours=hours, next_on_duty=next_on_duty_label(context.shop, moment) or "同事上班后")
+
+
+class ActionHandOff(ShopAction):
+    """request_human and complain_service: a colleague follows up (the console comes with hand-off)."""
+
+    def name(self) -> Text:
+        return "action_hand_off"
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
+    ) -> List[EventType]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent == "complain_service":
+            dispatcher.utter_message(text=context.conversation.handoff.service)
+            reason = "complain_service"
+        else:
+            reason = "request_human"
+        dispatcher.utter_message(text=when_someone_replies(context))
+        return [add_handoff_reason(tracker, reason)]
+
+
+class ActionHandleQualityComplaint(ShopAction):
+    """complain_quality: apologise, ask for a photo and the order, and mark it for a person first."""
+
+    def name(self) -> Text:
+        return "action_handle_quality_complaint"
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=context.conversation.handoff.quality)
+        return [add_handoff_reason(tracker, "complain_quality")]

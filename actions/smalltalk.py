@@ -1,0 +1,32 @@
+"""Small talk: greetings, thanks, yes/no, goodbye, bot challenge, out of scope."""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ShopAction, input_problems
+from actions.shop_context import ShopContext
+from bot.shop.conversation import SMALLTALK_INTENTS
+
+
+class ActionReplySmalltalk(ShopAction):
+    """Replies to small talk with the shop's own wording (data/shop/conversation.yml)."""
+
+    def name(self) -> Text:
+        return "action_reply_smalltalk"
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
+    ) -> List[EventType]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent not in SMALLTALK_INTENTS:
+            intent = "out_of_scope"
+        if intent == "out_of_scope" and "no_words" in input_problems(tracker):
+            dispatcher.utter_message(text=context.conversation.bad_input.no_words)
+            return []
+        shop_name = context.shop.policy.shop.name
+        dispatcher.utter_message(text=context.conversation.smalltalk_reply(intent, shop_name=shop_name))
+        return []

@@ -1,0 +1,72 @@
+"""Builds trackers and runs actions the way the action server does, against the demo shop's data."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import shop_context
+
+# A Monday, 40 minutes before the demo shop's 16:00 cut-off.
+FIXED_NOW = "2026-11-23T15:20:00+08:00"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv(shop_context.NOW_ENV, FIXED_NOW)
+    monkeypatch.delenv(shop_context.SHOP_DIR_ENV, raising=False)
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    intent_ranking: Optional[List[Dict[str, Any]]] = None,
+    input_problems: Optional[List[str]] = None,
+) -> Tracker:
+    """A tracker whose latest message has the given intent, entities and parse data."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "intent_ranking": intent_ranking or [{"name": intent, "confidence": 0.9}],
+    }
+    if input_problems is not None:
+        latest["input_problems"] = input_problems
+    user_event = {"event": "user", "text": text, "parse_data": latest}
+    return Tracker(
+        sender_id="buyer-test",
+        slots={"handoff_reasons": [], "bargain_attempts": 0.0, **(slots or {})},
+        latest_message=latest,
+        events=[*(events or []), user_event],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: Any) -> Dict[str, Any]:
+    return {"entity": name, "value": value, "extractor": "ShopEntityExtractor"}
+
+
+def run(action, tracker: Tracker):
+    """Runs an action; returns (messages sent, events returned)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+@pytest.fixture
+def shop():
+    return shop_context.current().shop
+
+
+@pytest.fixture
+def conversation():
+    return shop_context.current().conversation
