@@ -1,0 +1,51 @@
+# Xiaodian: the one entry point. `make help` lists what you can do.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+RASA_DATA := --data data/nlu data/stories --config config.yml --domain domain.yml
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup check-shop data train run chat validate test test-unit test-stories clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: ## Find Python 3.10, create .venv and install the pinned dependencies (once)
+	@bash scripts/setup.sh
+
+check-shop: setup ## Validate the shop's policy, catalogue and replies; say what is wrong and where
+	@$(PY) scripts/check_shop.py
+
+data: check-shop ## Regenerate the jieba dictionary and lookup tables from the shop's data
+	@$(PY) -m bot.nlu.jieba_dictionary --out data/jieba/shop_dict.txt
+	@$(PY) -m bot.nlu.lookup_tables --out data/nlu/lookups.yml
+
+train: data ## Train the model if data, config or domain changed since the last one
+	@bash scripts/train_if_needed.sh
+
+run: train ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
+	@bash scripts/run.sh
+
+chat: setup ## Chat with the running assistant in this terminal (start `make run` first)
+	@$(PY) scripts/chat.py
+
+validate: setup ## Check the training data and domain (rasa data validate)
+	@$(RASA) data validate $(RASA_DATA) --fail-on-warnings
+
+test-unit: setup ## Fast tests: shop logic, text normalisation, components, actions (no trained model)
+	@$(PY) -m pytest tests -m "not assistant"
+
+test-stories: train ## Story tests (tests/test_*.yml) against the trained model
+	@$(RASA) test core --stories tests/test_conversations.yml --model models/xiaodian.tar.gz \
+	  --fail-on-prediction-errors --out results/stories
+
+test: train validate ## Everything: unit tests, the running assistant, NLU accuracy floor, story tests
+	@$(PY) -m pytest tests
+	@$(MAKE) --no-print-directory test-stories
+
+clean: ## Remove the trained model, results and caches (keeps .venv)
+	rm -rf models results .state .pytest_cache

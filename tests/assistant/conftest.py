@@ -1,0 +1,154 @@
+"""One running assistant per test session: the trained model behind `rasa run`, plus the action server.
+
+Loading the model takes one to two minutes, so every test in this folder shares one pair of servers,
+started exactly as `make run` starts them, on free ports, with a fixed clock and a copy of the shop's
+data (so a test may edit the policy and see the answer change without retraining).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "xiaodian.tar.gz"
+# A Monday, 40 minutes before the demo shop's 16:00 cut-off.
+FIXED_NOW = "2026-11-23T15:20:00+08:00"
+STARTUP_TIMEOUT_S = 600
+RESULTS = ROOT / "results"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.assistant)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Assistant:
+    """A client of the running assistant, speaking to it as the shop page and scripts do."""
+
+    def __init__(self, rasa_url: str, shop_dir: Path):
+        self.rasa_url = rasa_url
+        self.shop_dir = shop_dir
+        self.http = requests.Session()
+
+    def send(self, sender: str, text: str) -> list:
+        """Posts a buyer message to the REST webhook and returns the replies."""
+        response = self.http.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def texts(self, sender: str, text: str) -> list[str]:
+        """The text lines of the replies to one message."""
+        return [reply["text"] for reply in self.send(sender, text) if "text" in reply]
+
+    def parse(self, text: str) -> dict:
+        """The NLU result for a message, as /model/parse gives it."""
+        response = self.http.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker (slots, events)."""
+        response = self.http.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def _wait_until_ready(url: str, action_url: str, processes: list, logs: list[Path]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                tails = "\n".join(f"--- {log}\n" + log.read_text()[-3000:] for log in logs)
+                pytest.fail(f"a server of the assistant exited while starting:\n{tails}")
+        try:
+            status = requests.get(f"{url}/status", timeout=5)
+            actions_up = requests.get(f"{action_url}/health", timeout=5).ok
+            if actions_up and status.ok and status.json().get("model_id"):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(2)
+    pytest.fail(f"the assistant did not answer within {STARTUP_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Iterator[Assistant]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (or `make test`, which trains first)")
+    work = tmp_path_factory.mktemp("assistant")
+    shop_dir = work / "shop"
+    shutil.copytree(ROOT / "data" / "shop", shop_dir)
+    rasa_port, action_port = _free_port(), _free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        SANIC_HOST="127.0.0.1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        XIAODIAN_NOW=FIXED_NOW,
+        XIAODIAN_SHOP_DIR=str(shop_dir),
+    )
+    bin_dir = Path(sys.executable).parent
+    action_log, rasa_log = work / "actions.log", work / "rasa.log"
+    with open(action_log, "wb") as action_out, open(rasa_log, "wb") as rasa_out:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT,
+        )
+        rasa = subprocess.Popen(
+            [str(bin_dir / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port),
+             "-m", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{rasa_port}"
+        try:
+            _wait_until_ready(url, f"http://127.0.0.1:{action_port}", [actions, rasa], [rasa_log, action_log])
+            yield Assistant(url, shop_dir)
+        finally:
+            for process in (rasa, actions):
+                process.terminate()
+            for process in (rasa, actions):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            errors = [line for line in action_log.read_text(errors="replace").splitlines() if "Traceback" in line]
+            assert not errors, f"the action server logged tracebacks; see {action_log}"
+
+
+_session_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Prints the NLU evaluation written by test_nlu_evaluation.py in this run."""
+    report = RESULTS / "nlu" / "report.json"
+    if not report.exists() or report.stat().st_mtime < _session_started:
+        return
+    data = json.loads(report.read_text())
+    write = terminalreporter.write_line
+    terminalreporter.section("NLU evaluation on tests/nlu/test_nlu.yml")
+    write(f"examples: {data['examples']}   accuracy: {data['accuracy']:.3f}   macro-F1: {data['macro_f1']:.3f}"
+          f"   (fallback counted as a miss; classifier top intent alone: {data['top_intent_accuracy']:.3f})")
+    write(f"{'intent':<20} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for intent, row in sorted(data["per_intent"].items(), key=lambda kv: kv[1]["f1-score"]):
+        write(f"{intent:<20} {row['precision']:>9.2f} {row['recall']:>7.2f} {row['f1-score']:>6.2f} {row['support']:>8}")
