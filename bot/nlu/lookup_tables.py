@@ -53,7 +53,8 @@ def build_lookups(shop_dir: Optional[Path] = None, lexicon_dir: Optional[Path] =
         "nlu:",
     ]
     for name, values in tables.items():
-        lines += _block("lookup", name, sorted(dict.fromkeys(v for v in values if v.strip())))
+        # One-character variants (黑, 白) would fire inside ordinary words (明白) with word boundaries off.
+        lines += _block("lookup", name, sorted(dict.fromkeys(v.strip() for v in values if len(v.strip()) > 1)))
     for name, patterns in REGEXES.items():
         lines += _block("regex", name, patterns)
     return "\n".join(lines) + "\n"
