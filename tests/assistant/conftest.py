@@ -149,6 +149,8 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("NLU evaluation on tests/nlu/test_nlu.yml")
     write(f"examples: {data['examples']}   accuracy: {data['accuracy']:.3f}   macro-F1: {data['macro_f1']:.3f}"
           f"   (fallback counted as a miss; classifier top intent alone: {data['top_intent_accuracy']:.3f})")
+    sweep = "  ".join(f"{t}: {v['accuracy']:.3f}/{v['fallback_rate']:.2f}" for t, v in data["threshold_sweep"].items())
+    write(f"fallback threshold -> accuracy/ask-back rate: {sweep}")
     write(f"{'intent':<20} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
     for intent, row in sorted(data["per_intent"].items(), key=lambda kv: kv[1]["f1-score"]):
         write(f"{intent:<20} {row['precision']:>9.2f} {row['recall']:>7.2f} {row['f1-score']:>6.2f} {row['support']:>8}")
