@@ -45,7 +45,6 @@ test-stories: train ## Story tests (tests/test_*.yml) against the trained model
 
 test: train validate ## Everything: unit tests, the running assistant, NLU accuracy floor, story tests
 	@$(PY) -m pytest tests
-	@$(MAKE) --no-print-directory test-stories
 
 clean: ## Remove the trained model, results and caches (keeps .venv)
 	rm -rf models results .state .pytest_cache
