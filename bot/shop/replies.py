@@ -18,7 +18,7 @@ def _fields(*names: str) -> FrozenSet[str]:
     return frozenset(names)
 
 
-_WHEN = ("now_time", "cutoff", "when", "day_label", "date", "weekday")
+_WHEN = ("now_time", "time_left", "cutoff", "when", "day_label", "date", "weekday")
 _HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
 
 #: Every template the code renders, by ``topic.key``, with the fields it may use. The loader

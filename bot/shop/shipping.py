@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from bot.shop.fields import as_amount, hhmm, yuan
@@ -54,6 +54,16 @@ def delivery_estimate(policy: Policy, region: str) -> Optional[DeliveryZone]:
     return policy.zone_of(canonical) if canonical else None
 
 
+def time_to_cutoff(local: datetime, cutoff: time) -> str:
+    """How long until today's cut-off, as a buyer reads it (``40分钟``, ``2小时5分钟``); "" once past it."""
+    seconds = (datetime.combine(local.date(), cutoff, tzinfo=local.tzinfo) - local).total_seconds()
+    if seconds <= 0:
+        return ""
+    minutes = -(-int(seconds) // 60)  # rounded up: 30 seconds left is still "1分钟"
+    hours, rest = divmod(minutes, 60)
+    return (f"{hours}小时" if hours else "") + (f"{rest}分钟" if rest else "")
+
+
 def answer_shipping_time(shop: "Shop", now: datetime, region: Optional[str] = None) -> Answer:
     """When an order paid now ships, and (for a region) how long delivery takes.
 
@@ -73,6 +83,7 @@ def answer_shipping_time(shop: "Shop", now: datetime, region: Optional[str] = No
     ships = dispatch_date(policy, now)
     values: Dict[str, Any] = {
         "now_time": hhmm(local.time()),
+        "time_left": time_to_cutoff(local, policy.dispatch.cutoff),
         "cutoff": hhmm(policy.dispatch.cutoff),
         "when": day_with_date(replies, ships, today),
         "day_label": day_label(replies, ships, today),

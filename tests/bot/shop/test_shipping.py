@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time, dispatch_date
 from bot.shop.replies import MAX_LINES
+from bot.shop.shipping import time_to_cutoff
 
 from .shop_time import at
 
@@ -50,7 +52,16 @@ def test_dispatch_day_follows_cutoff_weekends_and_holidays(shop, now, expected, 
 
 def test_before_cutoff_the_reply_names_the_time_and_the_cutoff(shop):
     answer = answer_shipping_time(shop, at(2026, 3, 4, 15, 20))
-    assert answer.lines[0].startswith("亲，现在是15:20，16:00前付款今天就能发出")
+    assert answer.lines[0].startswith("亲，现在是15:20，40分钟内（16:00前）付款今天就能发出")
+
+
+@pytest.mark.parametrize(
+    "hour, minute, second, left",
+    [(9, 55, 0, "6小时5分钟"), (14, 0, 0, "2小时"), (15, 59, 30, "1分钟"), (16, 0, 0, ""), (18, 0, 0, "")],
+)
+def test_time_to_cutoff_is_rounded_up_and_empty_once_past(hour, minute, second, left):
+    tz = ZoneInfo("Asia/Shanghai")
+    assert time_to_cutoff(datetime(2026, 3, 4, hour, minute, second, tzinfo=tz), time(16, 0)) == left
 
 
 @pytest.mark.parametrize(
@@ -126,7 +137,7 @@ def test_moving_the_cutoff_in_the_policy_changes_the_answer(shop_copy):
     shop_copy.replace_text("policy.yml", 'cutoff: "16:00"', 'cutoff: "17:30"')
     changed = answer_shipping_time(shop_copy.load(), now)
     assert changed.facts["ships_today"] is True
-    assert "17:30前付款" in changed.text
+    assert "（17:30前）付款" in changed.text and "30分钟内" in changed.text
 
 
 def test_adding_a_holiday_in_the_policy_changes_the_answer(shop_copy):
