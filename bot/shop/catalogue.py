@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
-from typing import Dict, List, Literal, Optional
+from typing import Any, Callable, Dict, Iterator, List, Literal, Optional, Tuple
 
-from pydantic import PrivateAttr, validator
+from pydantic import PrivateAttr, conint, validator
 
 from bot.shop.data_files import read_yaml, validate
 from bot.shop.errors import Problem, ShopDataError
@@ -18,6 +19,82 @@ _SPACES = re.compile(r"\s+")
 def normalise_name(text: str) -> str:
     """Key used to compare product names: no spaces, lower-case latin (``Polo衫`` == ``polo 衫``)."""
     return _SPACES.sub("", text).lower()
+
+
+class Measure:
+    """A body or garment measurement (cm or kg), more than 0; a string such as ``"90cm"`` is refused."""
+
+    @classmethod
+    def __get_validators__(cls) -> Iterator[Callable[[Any], float]]:
+        yield cls.validate
+
+    @classmethod
+    def __modify_schema__(cls, field_schema: dict) -> None:
+        field_schema.update(type="number", exclusiveMinimum=0)
+
+    @classmethod
+    def validate(cls, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number (cm or kg, no unit), got {value!r} 请填数字，不要写单位")
+        if value <= 0:
+            raise ValueError(f"must be a positive number, got {value} 不能为负数或0")
+        return float(value)
+
+
+#: Units in stock of one colour and size (0 = sold out).
+StockCount = conint(strict=True, ge=0)
+#: ``[low, high]``, both ends included: the heights (cm) or weights (kg) a size suits.
+Range = Tuple[Measure, Measure]
+
+
+def _ordered(value: Optional[Tuple[float, float]]) -> Optional[Tuple[float, float]]:
+    if value is not None and value[0] > value[1]:
+        raise ValueError(f"low end {value[0]:g} is above high end {value[1]:g} 范围应写成[小, 大]")
+    return value
+
+
+class SizeRow(StrictModel):
+    """One row of a size chart: the garment's measurements (cm) and who it suits.
+
+    Only the measurements that fit the garment are given (tops: bust/shoulder/sleeve; trousers and
+    skirts: waist/hip/thigh). Sizing reads ``bust`` without ``waist`` as the mark of a top.
+    """
+
+    height_cm: Range
+    weight_kg: Range
+    length: Optional[Measure] = None
+    bust: Optional[Measure] = None
+    waist: Optional[Measure] = None
+    hip: Optional[Measure] = None
+    shoulder: Optional[Measure] = None
+    sleeve: Optional[Measure] = None
+    thigh: Optional[Measure] = None
+
+    _ranges_ordered = validator("height_cm", "weight_kg", allow_reuse=True)(_ordered)
+
+    def measurements(self) -> Dict[str, float]:
+        """The garment measurements given for this size, in chart order."""
+        names = ("length", "bust", "waist", "hip", "shoulder", "sleeve", "thigh")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+
+#: How the cut compares with the chart: 偏小 runs small, 偏大 runs large, 宽松 a loose cut by design.
+Runs = Literal["偏小", "正常", "偏大", "宽松"]
+
+
+class Fit(StrictModel):
+    """Fit notes: how the product runs, and a sentence an agent would say about it."""
+
+    runs: Runs = "正常"
+    note: Optional[Text] = None
+
+
+class ModelWears(StrictModel):
+    """The photo model's measurements and the size worn (quoted when no size can be advised)."""
+
+    height_cm: Measure
+    weight_kg: Measure
+    size: SizeLabel
 
 
 class Product(StrictModel):
@@ -40,6 +117,16 @@ class Product(StrictModel):
     returnable_no_reason: Optional[bool] = None
     care: Optional[Text] = None
     description: Optional[Text] = None
+    thickness: Optional[Literal["薄", "适中", "厚", "加厚"]] = None
+    stretch: Optional[Literal["无弹", "微弹", "弹力"]] = None
+    fit: Optional[Fit] = None
+    #: size -> row; every key must be one of ``sizes`` (checked in cross_check).
+    size_chart: Optional[Dict[SizeLabel, SizeRow]] = None
+    #: colour -> size -> units in stock; keys must be ``colors`` and ``sizes``.
+    stock: Optional[Dict[Text, Dict[SizeLabel, StockCount]]] = None
+    #: colour -> size -> date it is back, only for a colour and size whose stock is 0.
+    restock: Optional[Dict[Text, Dict[SizeLabel, date]]] = None
+    model_wears: Optional[ModelWears] = None
 
     @validator("price")
     def _price_positive(cls, value: float) -> float:
@@ -67,6 +154,54 @@ class Product(StrictModel):
     def names(self) -> List[str]:
         """The product's name followed by its aliases."""
         return [self.name, *self.aliases]
+
+    def chart_sizes(self) -> List[str]:
+        """The sizes that have a chart row, smallest first (the order of ``sizes``)."""
+        chart = self.size_chart or {}
+        return [size for size in self.sizes if size in chart]
+
+    def problems(self, prefix: str) -> List[Problem]:
+        """Checks between this product's fields: chart, stock and restock use its own sizes and colours.
+
+        Args:
+            prefix: the product's path in the file, e.g. ``products[3]``.
+
+        Returns:
+            (field path, problem) pairs; empty when consistent.
+        """
+        problems: List[Problem] = []
+        sizes = ", ".join(self.sizes)
+        colors = ", ".join(self.colors)
+
+        def unknown_size(path: str, size: str) -> None:
+            if size not in self.sizes:
+                problems.append((path, f"size {size!r} is not in sizes ({sizes}) 尺码不在 sizes 里"))
+
+        def unknown_color(path: str, color: str) -> bool:
+            if color not in self.colors:
+                problems.append((path, f"colour {color!r} is not in colors ({colors}) 颜色不在 colors 里"))
+                return True
+            return False
+
+        for size in self.size_chart or {}:
+            unknown_size(f"{prefix}.size_chart.{size}", size)
+        if self.model_wears is not None:
+            unknown_size(f"{prefix}.model_wears.size", self.model_wears.size)
+        stock = self.stock or {}
+        for color, counts in stock.items():
+            if not unknown_color(f"{prefix}.stock.{color}", color):
+                for size in counts:
+                    unknown_size(f"{prefix}.stock.{color}.{size}", size)
+        for color, dates in (self.restock or {}).items():
+            if unknown_color(f"{prefix}.restock.{color}", color):
+                continue
+            for size in dates:
+                path = f"{prefix}.restock.{color}.{size}"
+                if stock.get(color, {}).get(size) != 0:
+                    problems.append(
+                        (path, "a restock date only where stock is 0 只有库存为0的尺码才填补货日期")
+                    )
+        return problems
 
 
 class Catalogue(StrictModel):
@@ -115,7 +250,7 @@ class Catalogue(StrictModel):
         return found
 
     def cross_check(self) -> List[Problem]:
-        """Checks across products: unique ids, and no name or alias shared by two products.
+        """Checks across products (unique ids and names) and within each (chart, stock, restock).
 
         Returns:
             (field path, problem) pairs; empty when the catalogue is consistent.
@@ -135,6 +270,8 @@ class Catalogue(StrictModel):
                     )
                 owner.setdefault(norm, product.id)
             ids_seen.setdefault(product.id, i)
+        for i, product in enumerate(self.products):
+            problems.extend(product.problems(f"products[{i}]"))
         return problems
 
 

@@ -20,6 +20,9 @@ def _fields(*names: str) -> FrozenSet[str]:
 
 _WHEN = ("now_time", "time_left", "cutoff", "when", "day_label", "date", "weekday")
 _HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
+#: Passed to every size_advice template (bot/shop/sizing.py answer_size).
+_BUYER = ("product", "size", "height", "weight", "runs", "note")
+_PAIR = ("smaller", "larger")
 
 #: Every template the code renders, by ``topic.key``, with the fields it may use. The loader
 #: refuses a replies file that lacks one of these, adds one the code never renders, or uses a field
@@ -128,6 +131,23 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "hand_off": _fields(),
         "hand_off_over_limit": _fields("amount"),
         "hand_off_offline": _fields("next"),
+    },
+    "size_advice": {
+        "recommend": _fields(*_BUYER),
+        "why_fits": _fields(*_BUYER, "height_range", "weight_range"),
+        "why_shifted": _fields(*_BUYER, "height_range", "weight_range", "from_size"),
+        "why_preference": _fields(*_BUYER, *_PAIR, "preference", "height_range", "weight_range"),
+        "why_usual": _fields(*_BUYER, *_PAIR, "usual_size", "height_range", "weight_range"),
+        "why_weight": _fields(*_BUYER, *_PAIR, "height_size", "weight_size", "height_range", "weight_range"),
+        "between_other": _fields(*_BUYER, *_PAIR),
+        "between_ask": _fields(*_BUYER, *_PAIR, "chart_height", "chart_weight"),
+        "far_apart": _fields(*_BUYER, *_PAIR, "chart_height", "chart_weight"),
+        "out_of_range": _fields(*_BUYER, "chart_height", "chart_weight"),
+        "model": _fields(*_BUYER, "model_height", "model_weight", "model_size"),
+        "no_model": _fields(*_BUYER),
+        "implausible": _fields("height", "weight"),
+        "no_chart": _fields("product", "note"),
+        "one_size": _fields("product", "size", "note"),
     },
     "service_hours": {
         "on_duty": _fields("start", "end"),

@@ -1,0 +1,271 @@
+"""Size advice from a product's size chart: which size for a buyer's height and weight, and why.
+
+Plain logic over the catalogue (no Rasa, no clock). The rules follow what a good agent does: read
+the chart of that very product, say which size and why, give both sizes and let the buyer's taste
+decide when they are between two, and quote the model's measurements instead of guessing when no
+size fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from bot.shop.catalogue import ModelWears, Product, SizeRow
+from bot.shop.replies import Answer, join_lines
+
+#: Buyers outside these bounds have mistyped (身高16, 体重2) or given 斤 for kg twice over; asking
+#: again beats advising from nonsense.
+PLAUSIBLE_HEIGHT_CM = (100.0, 230.0)
+PLAUSIBLE_WEIGHT_KG = (25.0, 200.0)
+
+#: How close to the end of a size's weight range counts as "at the edge" for products that run small
+#: or large: within 1 kg (about the last fifth of a typical 5-7 kg range). Only weight is read: a
+#: cut that runs small is tight round the body, which follows weight; a tall slim buyer at the top
+#: of the height range needs no bigger waist.
+EDGE_KG = 1.0
+
+PREFERENCES = ("fitted", "loose")
+_PREFERENCE_LABEL = {"fitted": "合身", "loose": "宽松"}
+
+FITS = "fits"
+BETWEEN = "between"
+OUT_OF_RANGE = "out_of_range"
+IMPLAUSIBLE = "implausible"
+NO_CHART = "no_chart"
+
+
+@dataclass(frozen=True)
+class SizeAdvice:
+    """What the chart says for one buyer and one product.
+
+    Attributes:
+        size: the size to recommend, or None when the chart cannot decide (or must not).
+        status: ``fits`` | ``between`` | ``out_of_range`` | ``implausible`` | ``no_chart``.
+        alternatives: the candidate sizes, smallest first (the two neighbours when ``between``).
+        reason_facts: what the advice rests on: ``height_size``/``weight_size`` (sizes each
+            measurement points to), ``height_range``/``weight_range`` of the size advised,
+            ``runs``/``fit_note``, ``rule`` (which rule decided), ``shifted_from``...
+        model: the photo model's height, weight and size, for reference.
+    """
+
+    size: Optional[str]
+    status: str
+    alternatives: Tuple[str, ...] = ()
+    reason_facts: Dict[str, Any] = field(default_factory=dict)
+    model: Optional[ModelWears] = None
+
+
+def plausible(height_cm: float, weight_kg: float) -> bool:
+    """Whether a height (cm) and weight (kg) could be a real adult buyer's."""
+    return (
+        PLAUSIBLE_HEIGHT_CM[0] <= height_cm <= PLAUSIBLE_HEIGHT_CM[1]
+        and PLAUSIBLE_WEIGHT_KG[0] <= weight_kg <= PLAUSIBLE_WEIGHT_KG[1]
+    )
+
+
+def is_top(product: Product) -> bool:
+    """A top's chart gives bust and never waist (dresses give both, trousers and skirts no bust)."""
+    rows = (product.size_chart or {}).values()
+    return bool(rows) and any(r.bust for r in rows) and not any(r.waist for r in rows)
+
+
+def _candidates(sizes: Sequence[str], ranges: Sequence[Tuple[float, float]], value: float) -> List[int]:
+    """Indexes of the sizes whose range holds ``value``.
+
+    A value in the gap between two sizes' ranges (46.5 kg between 40-46 and 47-52) belongs to both
+    neighbours; a value beyond every range belongs to none.
+    """
+    inside = [i for i, (low, high) in enumerate(ranges) if low <= value <= high]
+    if inside:
+        return inside
+    below = [i for i, (_, high) in enumerate(ranges) if high < value]
+    above = [i for i, (low, _) in enumerate(ranges) if low > value]
+    if below and above:
+        return sorted({max(below, key=lambda i: ranges[i][1]), min(above, key=lambda i: ranges[i][0])})
+    return []
+
+
+def _fmt_range(rng: Tuple[float, float]) -> str:
+    return f"{_num(rng[0])}-{_num(rng[1])}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value) == int(value) else f"{value:.1f}".rstrip("0")
+
+
+def recommend_size(
+    product: Product,
+    height_cm: float,
+    weight_kg: float,
+    preference: Optional[str] = None,
+    usual_size: Optional[str] = None,
+) -> SizeAdvice:
+    """Recommend a size of ``product`` for a buyer, from the product's own size chart.
+
+    Rules, in order:
+      1. Height outside 100-230 cm or weight outside 25-200 kg: ``implausible``, no size.
+      2. No chart: ``no_chart``; a one-size product (均码) still names its only size.
+      3. Height or weight beyond every size of the chart: ``out_of_range``, no size (never invented).
+      4. One size holds both: ``fits``. If the product runs small (偏小) and the buyer's weight is
+         within EDGE_KG of that size's upper end, the next size up; runs large (偏大) and at the
+         lower end, the next size down.
+      5. Height and weight point to different sizes: ``between``, alternatives smallest first. The
+         size is chosen by, in order: ``preference`` (fitted: the smaller, loose: the larger), then
+         ``usual_size`` if it is one of the two (only ever a tiebreak), then for tops when the two
+         are one step apart, the weight's size: a top's fit is its bust, which follows weight, while
+         one size of length is tolerable. Otherwise size None: the reply asks how they like it.
+         When the two are more than one step apart no size is chosen even with a preference: the
+         buyer's build is unusual for this cut and the measurements must be compared by hand.
+
+    Args:
+        product: the product, with its ``size_chart``.
+        height_cm: the buyer's height in cm.
+        weight_kg: the buyer's weight in kg (斤 converted upstream).
+        preference: ``"fitted"``, ``"loose"`` or None.
+        usual_size: the size the buyer usually wears (平时穿L), or None.
+
+    Returns:
+        The advice.
+
+    Raises:
+        ValueError: an unknown preference.
+    """
+    if preference is not None and preference not in PREFERENCES:
+        raise ValueError(f"preference must be one of {PREFERENCES} or None, got {preference!r}")
+    runs = product.fit.runs if product.fit else "正常"
+    facts: Dict[str, Any] = {"height_cm": height_cm, "weight_kg": weight_kg, "runs": runs}
+    if product.fit and product.fit.note:
+        facts["fit_note"] = product.fit.note
+    model = product.model_wears
+
+    def advice(size: Optional[str], status: str, alternatives: Sequence[str] = (), **more: Any) -> SizeAdvice:
+        return SizeAdvice(size, status, tuple(alternatives), {**facts, **more}, model)
+
+    if not plausible(height_cm, weight_kg):
+        return advice(None, IMPLAUSIBLE)
+    sizes = product.chart_sizes()
+    if not sizes:
+        only = product.sizes[0] if len(product.sizes) == 1 else None
+        return advice(only, NO_CHART, product.sizes)
+    rows: List[SizeRow] = [product.size_chart[s] for s in sizes]  # type: ignore[index]
+    by_height = _candidates(sizes, [r.height_cm for r in rows], height_cm)
+    by_weight = _candidates(sizes, [r.weight_kg for r in rows], weight_kg)
+    facts["chart_height"] = (rows[0].height_cm[0], max(r.height_cm[1] for r in rows))
+    facts["chart_weight"] = (rows[0].weight_kg[0], max(r.weight_kg[1] for r in rows))
+    if not by_height or not by_weight:
+        return advice(None, OUT_OF_RANGE, rule="beyond_chart",
+                      height_in_chart=bool(by_height), weight_in_chart=bool(by_weight))
+    facts["height_size"] = sizes[by_height[0]] if len(by_height) == 1 else None
+    facts["weight_size"] = sizes[by_weight[0]] if len(by_weight) == 1 else None
+
+    both = sorted(set(by_height) & set(by_weight))
+    if len(both) == 1:
+        i = both[0]
+        row = rows[i]
+        at_top = weight_kg >= row.weight_kg[1] - EDGE_KG
+        at_bottom = weight_kg <= row.weight_kg[0] + EDGE_KG
+        if runs == "偏小" and at_top and i + 1 < len(sizes):
+            return _fits(advice, sizes, rows, i + 1, rule="runs_small", shifted_from=sizes[i])
+        if runs == "偏大" and at_bottom and i > 0:
+            return _fits(advice, sizes, rows, i - 1, rule="runs_large", shifted_from=sizes[i])
+        return _fits(advice, sizes, rows, i, rule="in_range")
+
+    # Between: the candidates from each measurement, or two neighbours that both hold the buyer.
+    pair = both if both else sorted({*by_height, *by_weight})
+    low, high = pair[0], pair[-1]
+    alternatives = (sizes[low], sizes[high])
+    steps = high - low
+    between = {"steps_apart": steps}
+    if steps > 1:
+        return advice(None, BETWEEN, alternatives, rule="far_apart", **between)
+    if preference == "fitted":
+        return _pick(advice, sizes, rows, low, alternatives, rule="preference_fitted", **between)
+    if preference == "loose":
+        return _pick(advice, sizes, rows, high, alternatives, rule="preference_loose", **between)
+    if usual_size in alternatives:
+        return _pick(advice, sizes, rows, sizes.index(usual_size), alternatives, rule="usual_size", **between)
+    if is_top(product) and not both and len(by_weight) == 1:
+        return _pick(advice, sizes, rows, by_weight[0], alternatives, rule="weight_dominates", **between)
+    return advice(None, BETWEEN, alternatives, rule="ask_preference", **between)
+
+
+def _fits(advice, sizes, rows, i, **more) -> SizeAdvice:  # type: ignore[no-untyped-def]
+    return advice(sizes[i], FITS, (sizes[i],), height_range=rows[i].height_cm,
+                  weight_range=rows[i].weight_kg, **more)
+
+
+def _pick(advice, sizes, rows, i, alternatives, **more) -> SizeAdvice:  # type: ignore[no-untyped-def]
+    return advice(sizes[i], BETWEEN, alternatives, height_range=rows[i].height_cm,
+                  weight_range=rows[i].weight_kg, **more)
+
+
+def answer_size(
+    shop: Any,
+    product: Product,
+    height_cm: float,
+    weight_kg: float,
+    preference: Optional[str] = None,
+    usual_size: Optional[str] = None,
+) -> Answer:
+    """Size advice as a reply (at most four lines) from the ``size_advice`` templates.
+
+    Args:
+        shop: the loaded shop (its ``replies`` are used).
+        product: the product asked about.
+        height_cm: the buyer's height in cm.
+        weight_kg: the buyer's weight in kg.
+        preference: ``"fitted"``, ``"loose"`` or None.
+        usual_size: the size the buyer usually wears, or None.
+
+    Returns:
+        The reply; ``facts`` holds ``size``, ``status``, ``alternatives`` and the reason facts.
+    """
+    adv = recommend_size(product, height_cm, weight_kg, preference, usual_size)
+    f = adv.reason_facts
+    values: Dict[str, Any] = {
+        "product": product.name,
+        "size": adv.size or "",
+        "height": _num(height_cm),
+        "weight": _num(weight_kg),
+        "runs": f.get("runs", "正常"),
+        "note": f.get("fit_note", ""),
+        "height_size": f.get("height_size") or "",
+        "weight_size": f.get("weight_size") or "",
+        "smaller": adv.alternatives[0] if adv.alternatives else "",
+        "larger": adv.alternatives[-1] if adv.alternatives else "",
+        "preference": _PREFERENCE_LABEL.get(preference or "", ""),
+        "usual_size": usual_size or "",
+        "from_size": f.get("shifted_from", ""),
+    }
+    if "height_range" in f:
+        values.update(height_range=_fmt_range(f["height_range"]), weight_range=_fmt_range(f["weight_range"]))
+    if "chart_height" in f:
+        values.update(chart_height=_fmt_range(f["chart_height"]), chart_weight=_fmt_range(f["chart_weight"]))
+    if adv.model:
+        values.update(model_height=_num(adv.model.height_cm), model_weight=_num(adv.model.weight_kg),
+                      model_size=adv.model.size)
+
+    def r(key: str) -> str:
+        return shop.replies.render(f"size_advice.{key}", **values)
+
+    model_line = r("model") if adv.model else None
+    rule = f.get("rule")
+    if adv.status == IMPLAUSIBLE:
+        parts = [r("implausible")]
+    elif adv.status == NO_CHART:
+        parts = [r("one_size") if adv.size else r("no_chart"), values["note"] or None]
+    elif adv.status == OUT_OF_RANGE:
+        parts = [r("out_of_range"), model_line or r("no_model")]
+    elif adv.status == FITS:
+        why = r("why_shifted") if rule in ("runs_small", "runs_large") else r("why_fits")
+        parts = [r("recommend"), why, values["note"] or None]
+    elif adv.size is None and rule == "far_apart":
+        parts = [r("far_apart"), model_line]
+    elif adv.size is None:
+        parts = [r("between_ask")]
+    else:
+        why = {"usual_size": "why_usual", "weight_dominates": "why_weight"}.get(rule, "why_preference")
+        parts = [r("recommend"), r(why), r("between_other")]
+    facts = {"size": adv.size, "status": adv.status, "alternatives": list(adv.alternatives), **f}
+    return Answer(text=join_lines(*parts), facts=facts)
