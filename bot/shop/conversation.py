@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import string
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -10,14 +9,11 @@ from pydantic import root_validator
 
 from bot.shop.data_files import DEFAULT_SHOP_DIR, read_yaml, validate
 from bot.shop.fields import StrictModel, Text
+from bot.shop.replies import template_problems
 
 CONVERSATION_FILE = "conversation.yml"
 
 SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope")
-
-
-def _placeholders(template: str) -> set:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 class Smalltalk(StrictModel):
@@ -72,7 +68,7 @@ class InformLines(StrictModel):
     nothing: Text
 
 
-# The placeholders each line may use: a typo such as {shopname} is caught at start-up, not by a buyer.
+# The placeholders each line may use.
 _ALLOWED = {
     "smalltalk": {"shop_name"},
     "clarify": {"when"},
@@ -97,18 +93,16 @@ class Conversation(StrictModel):
     inform: InformLines
 
     @root_validator(skip_on_failure=True)
-    def _known_placeholders(cls, values: dict) -> dict:
+    def _usable_templates(cls, values: dict) -> dict:
+        # The same checks as replies.yml: a typo such as {shopname} is caught at start-up.
+        problems = []
         for section, allowed in _ALLOWED.items():
-            model = values[section]
-            for key, value in model:
+            for key, value in values[section]:
                 for index, template in enumerate(value if isinstance(value, list) else [value]):
-                    unknown = _placeholders(template) - allowed
-                    if unknown:
-                        where = f"{section}.{key}" + (f"[{index}]" if isinstance(value, list) else "")
-                        raise ValueError(
-                            f"{where}: unknown placeholder {{{sorted(unknown)[0]}}}; "
-                            f"this line may use {sorted(allowed) or 'none'} 未知占位符"
-                        )
+                    where = f"{section}.{key}" + (f"[{index}]" if isinstance(value, list) else "")
+                    problems += [f"{where}: {p}" for p in template_problems(template, frozenset(allowed))]
+        if problems:
+            raise ValueError("; ".join(problems))
         return values
 
     def smalltalk_reply(self, intent: str, rng: Optional[random.Random] = None, **fields: str) -> str:

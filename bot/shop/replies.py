@@ -209,11 +209,20 @@ class Replies(BaseModel):
                 if text is None:
                     problems.append((path, "reply is missing 缺少这条回复"))
                     continue
-                problems.extend((path, p) for p in _template_problems(text, allowed))
+                problems.extend((path, p) for p in template_problems(text, allowed))
         return problems
 
 
-def _template_problems(text: str, allowed: FrozenSet[str]) -> List[str]:
+def template_problems(text: str, allowed: FrozenSet[str]) -> List[str]:
+    """What is wrong with one reply template: empty, too many lines, bad braces, unknown fields.
+
+    Args:
+        text: the template as the shop owner wrote it.
+        allowed: the placeholder names the code fills in for it.
+
+    Returns:
+        Readable problems; empty when the template is usable.
+    """
     problems = []
     if not text.strip():
         problems.append("reply is empty 回复为空")
