@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import shop_context
 from actions.base import ShopAction, add_handoff_reason
 from actions.shop_context import ShopContext
+from bot.shop.fields import hhmm
 from bot.shop.service_hours import agents_on_duty, next_on_duty_label
 
 
@@ -21,7 +22,7 @@ def when_someone_replies(context: ShopContext) -> Text:
     if agents_on_duty(policy, moment):
         return lines.on_duty
     daily = policy.service_hours.daily
-    hours = f"{daily.start:%H:%M}-{daily.end:%H:%M}"
+    hours = f"{hhmm(daily.start)}-{hhmm(daily.end)}"
     return lines.off_duty.format(hours=hours, next_on_duty=next_on_duty_label(context.shop, moment) or "同事上班后")
 
 

@@ -9,10 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, add_handoff_reason, entity_or_slot
 from actions.shop_context import ShopContext
-
-
-def _price(value: float) -> Text:
-    return f"{value:g}"
+from bot.shop.fields import yuan
 
 
 def reply_size_question(
@@ -51,7 +48,7 @@ class ActionAnswerProduct(ShopAction):
         if intent == "ask_product" and product:
             dispatcher.utter_message(text=lines.facts.format(
                 name=product.name, fabric=product.fabric, colors="、".join(product.colors),
-                sizes="/".join(product.sizes), price=_price(product.price),
+                sizes="/".join(product.sizes), price=yuan(product.price),
             ))
             return events
         if intent in ("ask_product", "ask_stock") and not product:
@@ -80,5 +77,5 @@ def described_facts(tracker: Tracker, context: ShopContext) -> Optional[Text]:
         elif name in ("color", "region", "courier"):
             parts.append(str(value))
         elif name == "amount":
-            parts.append(f"{value:g}元")
+            parts.append(f"{yuan(value)}元")
     return "、".join(dict.fromkeys(parts)) or None
