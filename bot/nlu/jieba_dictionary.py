@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
+from bot.nlu.generated_files import write_or_check
 from bot.text.lexicon import Lexicons, load_lexicons
 from bot.text.sizes import SIZE_WORDS
 
@@ -87,22 +88,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     text = build_dictionary(args.shop_dir, args.lexicon_dir)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-        if current != text:
-            print(
-                f"{args.out} is out of date with data/shop and data/lexicon; "
-                f"run: python -m bot.nlu.jieba_dictionary --out {args.out}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{args.out} is up to date ({text.count(chr(10))} terms)")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10))} terms to {args.out}")
-    return 0
-
+    return write_or_check(args.out, text, f"python -m bot.nlu.jieba_dictionary --out {args.out}", args.check)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from bot.nlu.generated_files import write_or_check
 from bot.text.lexicon import load_lexicons
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,14 +68,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs from what would be written")
     args = parser.parse_args(argv)
     text = build_lookups()
-    if args.check:
-        if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:
-            print(f"{args.out} is out of date; run: python -m bot.nlu.lookup_tables --out {args.out}", file=sys.stderr)
-            return 1
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    return 0
-
+    return write_or_check(args.out, text, f"python -m bot.nlu.lookup_tables --out {args.out}", args.check)
 
 if __name__ == "__main__":
     sys.exit(main())
