@@ -31,27 +31,42 @@ TERM_FREQUENCY = 20000
 TERM_TAG = "nz"
 
 
+#: Lexicons whose variants include phrases built on a word (宽松 -> 喜欢宽松, 宽松点; 弹力 -> 有弹力)
+#: for the gazetteer to match. Only the words go to jieba: a phrase as one token would hide the word
+#: it is built on from the intent classifier.
+PHRASE_LEXICONS = ("garment", "fit", "attribute")
+#: A term ending in one of these is a word plus a particle, which stays its own token (白/的, 厚/吗).
+PARTICLES = ("的", "吗", "么", "呢", "嘛", "吧")
+
+
 def dictionary_terms(vocabulary: Iterable[str], lexicons: Lexicons) -> List[str]:
     """The sorted, de-duplicated terms of the dictionary.
 
     Terms shorter than two characters (jieba splits single characters anyway), terms with spaces
-    (jieba cannot hold them) and colour forms ending in 的 (白的 must stay 白/的, as annotated
-    training examples mark 白) are left out.
+    (jieba cannot hold them) and terms ending in a particle (白的 must stay 白/的, as annotated
+    training examples mark 白; 棉的吗 must not swallow the 棉 of 纯棉) are left out. Of the garment,
+    fit and attribute lexicons, a variant that holds another of two or more characters is a phrase
+    and is left out too (喜欢宽松 holds 宽松). The words that only block a lexicon term (not_fits:
+    不合身; not_attributes: 多长时间, 透气) are included, so jieba keeps them whole as well.
 
     Args:
         vocabulary: the shop's terms (``Shop.vocabulary()``: products, couriers, regions...).
-        lexicons: the general lexicons; every variant is included.
+        lexicons: the general lexicons.
 
     Returns:
         Terms in code-point order.
     """
-    candidates = [*vocabulary, *SIZE_WORDS]
+    candidates = [*vocabulary, *SIZE_WORDS, *lexicons.blockers]
     for lexicon in lexicons.all():
-        candidates += lexicon.variants()
+        variants = [v.strip() for v in lexicon.variants()]
+        if lexicon.entity in PHRASE_LEXICONS:
+            words = [v for v in variants if len(v) >= 2]
+            variants = [v for v in variants if not any(w != v and w in v for w in words)]
+        candidates += variants
     terms = set()
     for term in candidates:
         term = term.strip()
-        if len(term) < 2 or any(ch.isspace() for ch in term) or term.endswith("的"):
+        if len(term) < 2 or any(ch.isspace() for ch in term) or term.endswith(PARTICLES):
             continue
         terms.add(term)
     return sorted(terms)

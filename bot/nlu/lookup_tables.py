@@ -3,8 +3,8 @@
 Run ``python -m bot.nlu.lookup_tables --out data/nlu/lookups.yml`` (``make data`` does) after editing the
 catalogue or the lexicons; ``--check`` exits 1 when the file is out of date. Entities themselves come
 from ShopEntityExtractor; these tables only tell the intent classifier that a message mentions a
-courier, a region, a product, a height or a weight, which is what separates 能发顺丰吗 (ask_courier)
-from 那新疆呢 (inform) when the rest of the words are few.
+courier, a region, a product, a garment, a fit preference, a product attribute, a height or a weight,
+which is what separates 能发顺丰吗 (ask_courier) from 那新疆呢 (inform) when the rest of the words are few.
 """
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ def build_lookups(shop_dir: Optional[Path] = None, lexicon_dir: Optional[Path] =
         "courier": lexicons.couriers.variants(),
         "region": lexicons.regions.variants(),
         "color": lexicons.colors.variants() + [c for p in catalogue.products for c in p.colors],
+        "garment": lexicons.garments.variants(),
+        "fit": lexicons.fits.variants(),
+        "attribute": lexicons.attributes.variants(),
     }
     lines = [
         'version: "3.1"',

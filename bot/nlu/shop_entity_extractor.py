@@ -8,10 +8,11 @@ Pipeline (``spacy.blank("zh")``, no model weights):
    Words are not needed here: the patterns are whole phrases.
 2. An EntityRuler with phrase patterns (lower-cased) built at train time from the catalogue
    (product names and aliases -> product id, product colours) and data/lexicon (colours, couriers,
-   regions, and not_colors words that only block a match).
+   regions, garments, fits, attributes, and not_* words that only block a match).
 3. ``shop_pattern_entities``: adds the pattern entities of ``bot.text`` (height, weight, size,
-   amount, order_id, one-character colours in context), settles overlaps the same way as
-   ``bot.text.extract_entities`` and sets ``doc.ents``; normalised values go to ``doc.user_data``.
+   amount, order_id, one-character colours, garment and attribute words in context), settles
+   overlaps the same way as ``bot.text.extract_entities`` and sets ``doc.ents``; normalised values
+   go to ``doc.user_data``.
 
 The patterns are persisted in the model, so a trained model does not need data/shop or
 data/lexicon to run. They are rebuilt when the catalogue or lexicon files change (see
@@ -65,9 +66,15 @@ _BOT_TEXT_DIR = Path(__file__).resolve().parents[1] / "text"
 class ShopPatternEntities:
     """spaCy pipe: merges the EntityRuler's entities with ``bot.text``'s pattern entities."""
 
-    def __init__(self, hues: Dict[str, str], entities: Optional[List[str]]) -> None:
+    def __init__(
+        self,
+        hues: Dict[str, str],
+        entities: Optional[List[str]],
+        short_terms: Optional[Dict[str, Dict[str, str]]] = None,
+    ) -> None:
         self.hues = dict(hues)
         self.entities = None if entities is None else set(entities)
+        self.short_terms = {entity: dict(chars) for entity, chars in (short_terms or {}).items()}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -76,7 +83,7 @@ class ShopPatternEntities:
             for ent in doc.ents
             if latin_boundaries_ok(text, ent.start_char, ent.end_char)
         ]
-        mentions = combine_mentions(text, lexical, self.hues, self.entities)
+        mentions = combine_mentions(text, lexical, self.hues, self.entities, self.short_terms)
         spans, values = [], {}
         for mention in mentions:
             span = doc.char_span(mention.start, mention.end, label=mention.entity, alignment_mode="expand")
@@ -92,13 +99,16 @@ class ShopPatternEntities:
 if not Language.has_factory(PATTERN_PIPE):
     Language.factory(
         PATTERN_PIPE,
-        default_config={"hues": {}, "entities": None},
-        func=lambda nlp, name, hues, entities: ShopPatternEntities(hues, entities),
+        default_config={"hues": {}, "entities": None, "short_terms": {}},
+        func=lambda nlp, name, hues, entities, short_terms: ShopPatternEntities(hues, entities, short_terms),
     )
 
 
 def build_pipeline(
-    ruler_patterns: Sequence[Dict[str, str]], hues: Dict[str, str], entities: Optional[Sequence[str]] = None
+    ruler_patterns: Sequence[Dict[str, str]],
+    hues: Dict[str, str],
+    entities: Optional[Sequence[str]] = None,
+    short_terms: Optional[Dict[str, Dict[str, str]]] = None,
 ) -> Language:
     """The spaCy pipeline: blank Chinese (character tokens), EntityRuler, pattern entities.
 
@@ -106,6 +116,8 @@ def build_pipeline(
         ruler_patterns: EntityRuler phrase patterns ``{"label", "pattern", "id"}``.
         hues: one-character colour -> canonical colour (``{"黑": "黑色"}``).
         entities: entities to keep (None keeps all).
+        short_terms: entity -> {one character: canonical value} (``{"attribute": {"透":
+            "see_through"}}``), counted in context.
 
     Returns:
         The pipeline; ``doc.ents`` are the entities, ``doc.user_data[VALUES_KEY]`` their values.
@@ -114,7 +126,12 @@ def build_pipeline(
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
     ruler.add_patterns(list(ruler_patterns))
     nlp.add_pipe(
-        PATTERN_PIPE, config={"hues": dict(hues), "entities": None if entities is None else list(entities)}
+        PATTERN_PIPE,
+        config={
+            "hues": dict(hues),
+            "entities": None if entities is None else list(entities),
+            "short_terms": {entity: dict(chars) for entity, chars in (short_terms or {}).items()},
+        },
     )
     return nlp
 
@@ -134,7 +151,7 @@ def _file_digest(paths: Sequence[Path]) -> str:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts height, weight, size, color, product, order_id, courier, amount and region, normalised.
+    """Extracts the entities of ``ENTITY_NAMES`` (height, weight, size ... fit, attribute), normalised.
 
     Entities are added as ``{"entity", "start", "end", "value", "extractor", "confidence_entity"}``
     next to those of other extractors, which are left untouched.
@@ -146,9 +163,9 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
         return {
             # The shop catalogue, relative to the directory `rasa train` runs in (the project root).
             "catalogue_path": "data/shop/catalogue.yml",
-            # colors.yml, couriers.yml, regions.yml.
+            # colors.yml, couriers.yml, regions.yml, garments.yml, fits.yml, product_attributes.yml.
             "lexicon_dir": "data/lexicon",
-            # Only extract these entities; null extracts all of shared/intents.md.
+            # Only extract these entities; null extracts all of bot.text.ENTITY_NAMES.
             "entities": None,
         }
 
@@ -184,7 +201,16 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._patterns = patterns
         self._nlp: Optional[Language] = None
         if patterns is not None:
-            self._nlp = build_pipeline(patterns["ruler_patterns"], patterns["hues"], self._config["entities"])
+            self._nlp = self._pipeline(patterns)
+
+    def _pipeline(self, patterns: Dict[str, Any]) -> Language:
+        # Models trained before garment and attribute words existed have no "short_terms".
+        return build_pipeline(
+            patterns["ruler_patterns"],
+            patterns["hues"],
+            self._config["entities"],
+            patterns.get("short_terms") or {},
+        )
 
     @classmethod
     def create(
@@ -227,10 +253,11 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._patterns = {
             "ruler_patterns": gazetteer_patterns(gazetteer),
             "hues": dict(sorted(gazetteer.hues.items())),
+            "short_terms": {
+                entity: dict(sorted(chars.items())) for entity, chars in sorted(gazetteer.short_terms.items())
+            },
         }
-        self._nlp = build_pipeline(
-            self._patterns["ruler_patterns"], self._patterns["hues"], self._config["entities"]
-        )
+        self._nlp = self._pipeline(self._patterns)
         count = len(self._patterns["ruler_patterns"])
         logger.info(f"{self.name}: {count} phrase patterns, {len(products)} products")
         self.persist()

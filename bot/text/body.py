@@ -5,16 +5,20 @@ Decisions on ambiguous forms:
 * A height with a unit (cm, 米, m) or a cue (身高, 个子) is extracted as written, even when
   implausible (身高16 -> 16): whether it makes sense is the sizing logic's call. A cm value with no
   cue must be 100-230 and must not follow a garment measure (衣长65cm, 腰围72cm are not heights).
-* A bare number is a height only when it is a whole 140-210, is not followed by a unit of
-  something else (斤, 元, 号, 件, 码...), and the message is about fit (it has a weight, words
-  such as 穿, 码, 合适, or a unit-less weight right after it: ``155 45``). So ``我165 100斤``
-  has a height and ``16号发货`` never does.
+* A bare number is a height only when it is a whole 140-210 (or metres 1.40-2.10 with a decimal
+  point: ``我1.68 一百斤``), is not followed by a unit of something else (斤, 元, 号, 件, 码...),
+  and the message is about fit (it has a weight or a size, words such as 穿, 码, 合适, or a
+  unit-less weight right after it: ``155 45``). So ``我165 100斤`` and ``拍的L 我175`` have a
+  height and ``16号发货`` never does.
+* ``1m65`` is 1米65: a latin m between digits is a metre, never the size M.
+* Heights are whole centimetres, rounded half up (162.5 -> 163).
 * A number followed by 高 or 的个子 is a height (小孩110高, 160的个子), but not 高跟/高腰/高领.
 * A weight with a unit is converted (1 斤 = 0.5 kg). A weight without a unit (体重110, or the
   second number of ``165/100``) is read with the height when one is given: the unit (kg or 斤)
   whose BMI is nearer 21 wins. Without a height, 80 or more is 斤 (buyers on Taobao weigh
   themselves in 斤; 体重110 is 55 kg) and less than 80 is kg (体重50 is 50 kg).
-* A weight range (110-120斤) is its midpoint; ``100多斤`` is 100斤.
+* A weight range (110-120斤) is its midpoint; ``100多斤`` and ``一百二十来斤`` are 100 and 120 斤.
+* 重 alone is a weight cue where 高 alone is a height cue: ``高168 重110``, ``我重120``.
 """
 
 from __future__ import annotations
@@ -55,10 +59,12 @@ _HEIGHT_CUE_BEFORE = re.compile(_HEIGHT_CUE)
 _FILLER = r"[\s:：]*(?:是|有|大概|大约|约|差不多|在)?\s*"
 _NOT_LETTER = r"(?![a-z])"
 
-# 1米65, 一米六五, 1米7, 两米: the metre digit and one or two more digits. A second Chinese digit
-# followed by a unit belongs to the next number (一米六一百斤 is 一米六 + 一百斤).
+# 1米65, 一米六五, 1米7, 两米, 1m65: the metre digit and one or two more digits. A second Chinese
+# digit followed by a unit belongs to the next number (一米六一百斤 is 一米六 + 一百斤).
 _METRE_DIGITS = re.compile(
-    rf"(?<![\d.])(?P<m>[12一两])\s*米\s*(?P<rest>\d{{1,2}}(?!\d)|[{_CN_DIGIT}](?:[{_CN_DIGIT}](?![十百千万斤]))?)"
+    rf"(?<![\d.])(?P<m>[12一两])\s*(?:米|(?<=\d)m(?=\d))\s*"
+    rf"(?P<rest>\d{{1,2}}(?!\d)|[{_CN_DIGIT}](?:[{_CN_DIGIT}](?![十百千万斤]))?)",
+    re.IGNORECASE,
 )
 # 1.65米, 1.7m
 _METRE_DECIMAL = re.compile(rf"(?<![\d.])(?P<num>[12]\.\d{{1,2}})\s*(?:米|m{_NOT_LETTER})", re.IGNORECASE)
@@ -77,7 +83,7 @@ _HEIGHT_BEFORE_CUE = re.compile(
     rf"(?<![\d.])(?P<num>\d{{2,3}})(?P<unit>\s*(?:厘米|公分|cm{_NOT_LETTER}))?(?=\s*的?\s*(?:个子|身高|高(?![跟腰领帮筒弹])))",
     re.IGNORECASE,
 )
-_BARE_NUMBER = re.compile(r"(?<![\d.a-z¥￥$])(?P<num>\d{3})(?![\d.])", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(?<![\d.a-z¥￥$])(?P<num>\d{3}|[12]\.\d{1,2})(?![\d.])", re.IGNORECASE)
 
 _GARMENT_MEASURE = re.compile(
     r"(?:衣|裤|裙|袖|总|内|外|前|后|身)?长|(?:胸|腰|臀|肩|领|摆|腿|臂|脚|裤|袖|头)围|肩宽|下摆|裤口|脚口|袖口|宽"
@@ -86,7 +92,7 @@ _NOT_A_HEIGHT_BEFORE = re.compile(
     r"体重|重|价格?|满|减|便宜|少|优惠|付|花了|第|编号|单号|号码|电话|手机|邮编|尾号|[¥￥$/]"
 )
 _UNIT_AFTER = re.compile(
-    r"\s*(?:多|左右|上下)?\s*(?:斤|公斤|千克|克|元|块|毛|角|号|件|个|条|天|年|月|日|次|单|码|厘米|公分|米|折|度|"
+    r"\s*(?:多|来|左右|上下)?\s*(?:斤|公斤|千克|克|元|块|毛|角|号|件|个|条|天|年|月|日|次|单|码|厘米|公分|米|折|度|倍|"
     r"万|千|百|位|包|张|瓶|双|套|人|分|秒|小时|岁|页|楼|室|栋|路|期|款|份|台|只|支|本|周|[%¥￥])"
     r"|(?:kg|g|rmb|cm|mm|ml|w)(?![a-z])|[ml](?![a-z码号])",  # 160m码: M码 follows a height
     re.IGNORECASE,
@@ -100,25 +106,27 @@ _WEIGHT_UNIT = r"(?:公斤|千克|斤|kg(?![a-z]))"
 _WEIGHT_WITH_UNIT = re.compile(
     rf"(?<![\d.])(?P<num>{NUMBER_PATTERN})"
     rf"(?:\s*[-~～到至]\s*(?P<num2>{NUMBER_PATTERN}))?"
-    rf"\s*(?:多|左右)?\s*(?P<unit>{_WEIGHT_UNIT})(?!装)",  # 5斤装 is a pack size
+    rf"\s*(?:多|来|左右)?\s*(?P<unit>{_WEIGHT_UNIT})(?!装)",  # 5斤装 is a pack size
     re.IGNORECASE,
 )
-# 体重110, 体重：一百一
+# 体重110, 体重：一百一, 高168 重110, 我重120
+_WEIGHT_CUE = r"(?:体重|净重|(?<![\u4e00-\u9fff])重|(?<=[我\d])重)"
 _CUED_WEIGHT = re.compile(
-    rf"(?:体重|净重){_FILLER}(?P<num>{NUMBER_PATTERN})(?![\d.{_CN}])(?!\s*(?:多|左右)?\s*{_WEIGHT_UNIT})",
+    rf"{_WEIGHT_CUE}{_FILLER}(?P<num>{NUMBER_PATTERN})(?![\d.{_CN}])(?!\s*(?:多|来|左右)?\s*{_WEIGHT_UNIT})",
     re.IGNORECASE,
 )
 # the number after a height in "165/100", "165 100", "160，50", "一米七 一百三"
 _PAIRED_WEIGHT = re.compile(
     rf"[\s,，/、]*(?P<num>\d{{2,3}}(?:\.\d)?(?![\d.])|[{_CN}]{{2,}}(?![{_CN}]))"
-    rf"(?!\s*(?:多|左右)?\s*{_WEIGHT_UNIT})"
+    rf"(?!\s*(?:多|来|左右)?\s*{_WEIGHT_UNIT})"
 )
 #: Plausible range of a weight given without a unit right after a height (kg or 斤).
 PAIRED_WEIGHT_RANGE = (30, 300)
 
 
 def _height(text: str, start: int, end: int, value: float, priority: int) -> Mention:
-    return Mention(start, end, "height", text[start:end], int(round(value)), priority)
+    # Half up, as buyers round (162.5 -> 163); Python's round() would give 162 (half to even).
+    return Mention(start, end, "height", text[start:end], int(math.floor(value + 0.5)), priority)
 
 
 def find_explicit_heights(text: str) -> List[Mention]:
@@ -165,20 +173,26 @@ def find_explicit_heights(text: str) -> List[Mention]:
     return found
 
 
-def find_bare_heights(text: str, weights: Iterable[Mention] = ()) -> List[Mention]:
-    """Bare numbers that read as heights (``我165 100斤``), only in a message about fit.
+def find_bare_heights(
+    text: str, weights: Iterable[Mention] = (), sizes: Iterable[Mention] = ()
+) -> List[Mention]:
+    """Bare numbers that read as heights (``我165 100斤``, ``我1.68``), only in a message about fit.
 
     Args:
         text: the message, already half-width.
         weights: weight mentions found in the message; any makes the message about fit.
+        sizes: size mentions found in the message; any makes the message about fit too
+            (``拍的L 我175``).
 
     Returns:
         Candidate height mentions.
     """
-    about_fit = bool(list(weights) or _FIT_CONTEXT.search(text))
+    about_fit = bool(list(weights) or list(sizes) or _FIT_CONTEXT.search(text))
     found = []
     for match in _BARE_NUMBER.finditer(text):
-        value = int(match["num"])
+        value = float(match["num"])
+        if "." in match["num"]:
+            value *= 100  # metres: 1.68
         if not BARE_HEIGHT_RANGE[0] <= value <= BARE_HEIGHT_RANGE[1]:
             continue
         if _UNIT_AFTER.match(text, match.end()) or preceded_by(text, match.start(), _NOT_A_HEIGHT_BEFORE, 4):

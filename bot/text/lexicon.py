@@ -5,13 +5,20 @@ Each lexicon file maps a canonical value to the other ways buyers write it::
     couriers:
       顺丰: [顺丰快递, 顺丰速运, SF]
 
-The canonical value is always a variant of itself. Each file may also list words that contain a
-term but mean something else (``not_colors``: 明白 holds 白的; ``not_couriers``: 京东e卡;
-``not_regions``: 北京时间): they only stop the shorter term from matching.
+The canonical value is a variant of itself, unless it is a lower-case identifier (``loose``,
+``see_through``): such a key names a value and is found only through its variants. Each file may
+also list words that contain a term but mean something else (``not_colors``: 明白 holds 白的;
+``not_couriers``: 京东e卡; ``not_regions``: 北京时间; ``not_attributes``: 透气 holds 透): they
+only stop the shorter term from matching.
+
+One-character terms are too often part of other words to match alone: colours (黑, 白) and
+garment and attribute words (裤, 厚, 透) count only in context (``bot.text.colors`` and
+``bot.text.short_terms``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -20,6 +27,7 @@ import yaml
 
 from bot.text.colors import canonical_color, color_variants
 from bot.text.mentions import PRIORITY_LEXICON, Mention
+from bot.text.short_terms import CONTEXT_ENTITIES
 
 #: The repository's data/lexicon, found from this file's place (bot/text/lexicon.py), never the cwd.
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicon"
@@ -29,6 +37,9 @@ LEXICON_FILES = {
     "colors.yml": ("colors", "color"),
     "couriers.yml": ("couriers", "courier"),
     "regions.yml": ("regions", "region"),
+    "garments.yml": ("garments", "garment"),
+    "fits.yml": ("fits", "fit"),
+    "product_attributes.yml": ("attributes", "attribute"),
 }
 #: Entity label of a term that only stops another term from matching (明白 stops 白的).
 BLOCK = "_block"
@@ -46,7 +57,7 @@ class Lexicon:
     entries: Mapping[str, Tuple[str, ...]]
 
     def variants(self) -> List[str]:
-        """Every spelling of every value, canonical names included, in file order."""
+        """Every spelling of every value, canonical names included (not value keys), in file order."""
         return [variant for variants in self.entries.values() for variant in variants]
 
     def canonical(self, text: str) -> Optional[str]:
@@ -65,16 +76,23 @@ class Lexicons:
     colors: Lexicon
     couriers: Lexicon
     regions: Lexicon
+    garments: Lexicon
+    fits: Lexicon
+    attributes: Lexicon
     #: Words that hold a term but are not that entity (明白, 京东e卡, 北京时间), from every file.
     blockers: Tuple[str, ...] = ()
 
     def all(self) -> List[Lexicon]:
-        """The lexicons in a fixed order."""
-        return [self.couriers, self.regions, self.colors]
+        """The lexicons in a fixed order: the order in which they claim a spelling in the gazetteer."""
+        return [self.couriers, self.regions, self.colors, self.garments, self.fits, self.attributes]
 
     def normalise_color(self, name: str) -> str:
         """Canonical colour for a colour name: the lexicon's, else ``canonical_color``'s rule."""
         return self.colors.canonical(name) or canonical_color(name)
+
+
+#: Canonical values written as lower-case identifiers (loose, see_through) are not spellings.
+_VALUE_KEY = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
 
 def _key(text: str) -> str:
@@ -97,7 +115,9 @@ def _read_mapping(path: Path, key: str) -> Tuple[Dict[str, Tuple[str, ...]], dic
             raise LexiconError(f"{path}: {key}.{canonical}: expected a list of variants")
         if not all(isinstance(v, str) and v.strip() for v in variants):
             raise LexiconError(f"{path}: {key}.{canonical}: every variant must be non-empty text")
-        spellings = tuple(dict.fromkeys([canonical, *(v.strip() for v in variants)]))
+        # A key such as see_through or loose is a value, not a way buyers write it.
+        own = [] if _VALUE_KEY.fullmatch(canonical) else [canonical]
+        spellings = tuple(dict.fromkeys([*own, *(v.strip() for v in variants)]))
         for spelling in spellings:
             previous = owner.setdefault(_key(spelling), canonical)
             if previous != canonical:
@@ -109,7 +129,7 @@ def _read_mapping(path: Path, key: str) -> Tuple[Dict[str, Tuple[str, ...]], dic
 
 
 def load_lexicons(lexicon_dir: Optional[Path] = None) -> Lexicons:
-    """Load colors.yml, couriers.yml and regions.yml.
+    """Load every file of ``LEXICON_FILES`` (colours, couriers, regions, garments, fits, attributes).
 
     Args:
         lexicon_dir: the folder; defaults to the repository's data/lexicon.
@@ -130,7 +150,15 @@ def load_lexicons(lexicon_dir: Optional[Path] = None) -> Lexicons:
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             raise LexiconError(f"{folder / file_name}: not_{key} must be a list of words")
         blockers += [w.strip() for w in words]
-    return Lexicons(loaded["color"], loaded["courier"], loaded["region"], tuple(blockers))
+    return Lexicons(
+        colors=loaded["color"],
+        couriers=loaded["courier"],
+        regions=loaded["region"],
+        garments=loaded["garment"],
+        fits=loaded["fit"],
+        attributes=loaded["attribute"],
+        blockers=tuple(blockers),
+    )
 
 
 @dataclass(frozen=True)
@@ -146,12 +174,16 @@ class Term:
 class Gazetteer:
     """Finds lexicon and catalogue terms in a message (case-insensitive).
 
-    One-character colour words (黑, 白) are kept apart as ``hues``: they count only in context
-    (see ``bot.text.colors.find_contextual_colors``). Other one-character terms are dropped.
+    One-character terms count only in context, so they are kept apart from ``terms``: colour
+    words (黑, 白) as ``hues`` (see ``bot.text.colors.find_contextual_colors``), garment and
+    attribute words (裤, 厚, 透) as ``short_terms`` (see ``bot.text.short_terms``). Other
+    one-character terms (of products, couriers, regions, fits) are dropped.
     """
 
     terms: List[Term]
     hues: Dict[str, str] = field(default_factory=dict)
+    #: entity -> {one character: canonical value}, e.g. {"attribute": {"厚": "thickness"}}.
+    short_terms: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index: Dict[str, Term] = {}
@@ -169,7 +201,7 @@ class Gazetteer:
         """Gather the terms of the lexicons and the catalogue.
 
         When two values claim a spelling the first wins, in this order: products, couriers,
-        regions, colours, then the blockers (not_colors...).
+        regions, colours, garments, fits, attributes, then the blockers (not_colors...).
 
         Args:
             lexicons: the general lexicons.
@@ -182,6 +214,7 @@ class Gazetteer:
         """
         terms: List[Term] = []
         hues: Dict[str, str] = {}
+        short_terms: Dict[str, Dict[str, str]] = {}
         seen = set()
 
         def add(text: str, entity: str, value: str) -> None:
@@ -191,6 +224,8 @@ class Gazetteer:
             if len(key) == 1:
                 if entity == "color":
                     hues.setdefault(key, value)
+                elif entity in CONTEXT_ENTITIES:
+                    short_terms.setdefault(entity, {}).setdefault(key, value)
                 return
             seen.add(key)
             terms.append(Term(text, entity, value))
@@ -198,7 +233,7 @@ class Gazetteer:
         for product_id, names in products:
             for name in names:
                 add(name, "product", product_id)
-        for lexicon in (lexicons.couriers, lexicons.regions, lexicons.colors):
+        for lexicon in lexicons.all():
             for canonical, variants in lexicon.entries.items():
                 for variant in variants:
                     add(variant, lexicon.entity, canonical)
@@ -208,7 +243,7 @@ class Gazetteer:
                 add(variant, "color", canonical)
         for word in lexicons.blockers:
             add(word, BLOCK, "")
-        return cls(terms, hues)
+        return cls(terms, hues, short_terms)
 
     def find(self, text: str) -> List[Mention]:
         """Every occurrence of every term (overlapping candidates included).

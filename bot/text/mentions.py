@@ -8,11 +8,26 @@ from typing import Iterable, List, Union
 
 Value = Union[int, float, str]
 
-#: Entities of the contract in shared/intents.md that the finders in this package produce.
-ENTITY_NAMES = ("height", "weight", "size", "color", "product", "order_id", "courier", "amount", "region")
+#: Entities the finders in this package produce: the nine of the contract in shared/intents.md,
+#: then garment (a garment word instead of a product name), fit (loose | fitted) and attribute
+#: (the product fact asked about), found by the lexicons of data/lexicon.
+ENTITY_NAMES = (
+    "height",
+    "weight",
+    "size",
+    "color",
+    "product",
+    "order_id",
+    "courier",
+    "amount",
+    "region",
+    "garment",
+    "fit",
+    "attribute",
+)
 
 # Ranks for overlapping candidates of equal length (lower wins). A unit or explicit cue beats a
-# bare number; a lexicon entry (product, courier...) beats a pattern guess.
+# bare number; a lexicon entry (product, courier, attribute...) beats a pattern guess.
 PRIORITY_EXPLICIT = 0
 PRIORITY_LEXICON = 1
 PRIORITY_CUE = 2

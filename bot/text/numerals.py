@@ -57,8 +57,10 @@ def parse_number(text: str, digit_by_digit: bool = True) -> Optional[Number]:
     """Parse one number written in Arabic or Chinese numerals, or a mix of both.
 
     Handles ``165``, ``1.65``, ``一百二十``, ``一百二`` (= 120, the elided unit buyers write),
-    ``两千五`` (= 2500), ``一百零五``, ``十五``, ``一万二``, ``2千``, ``1.5万``, ``一点五``
-    and digit-by-digit readings such as ``一六五`` (= 165).
+    ``两千五`` (= 2500), ``一百零五``, ``十五``, ``一万二``, ``2千``, ``1.5万``, ``一点五``,
+    digit-by-digit readings such as ``一六五`` (= 165), and approximate ranges written with two
+    consecutive digits before a unit, read as their midpoint: ``七八十`` (70-80 = 75),
+    ``一百一二十`` (110-120 = 115), ``一百二三`` (120-130 = 125).
 
     Args:
         text: the numeral alone, without units such as 斤 or 元.
@@ -92,31 +94,36 @@ def _parse_with_units(tokens: List[str]) -> Optional[Number]:
     total = 0.0  # completed 万 sections
     section = 0.0  # value below 万 so far
     pending: Optional[float] = None  # a digit waiting for its unit
+    pending_digit: Optional[int] = None  # that digit when it was one Chinese digit (七 of 七八十)
     last_unit = 0  # the last unit seen, for elision (一百二 = 120)
     zero_seen = False
     for token in tokens:
         if token in _DIGITS:
             if pending is not None:
-                return None  # two digits in a row inside a unit numeral (一百二三)
+                if pending_digit is not None and _DIGITS[token] == pending_digit + 1:
+                    pending, pending_digit = pending + 0.5, None  # 七八十: 70-80, the midpoint
+                    continue
+                return None  # two other digits in a row inside a unit numeral (一百二五)
             if _DIGITS[token] == 0:
                 zero_seen = True
                 continue
             pending = float(_DIGITS[token])
+            pending_digit = _DIGITS[token]
         elif token in _UNITS:
             unit = _UNITS[token]
             if last_unit and unit >= last_unit and (section or pending is None):
                 return None  # 百百, 十百: not a number
             section += (pending if pending is not None else 1) * unit
-            pending, last_unit, zero_seen = None, unit, False
+            pending, pending_digit, last_unit, zero_seen = None, None, unit, False
         elif token in _MYRIAD:
             if pending is None and not section:
                 return None
             total += (section + (pending or 0)) * _MYRIAD[token]
-            section, pending, last_unit, zero_seen = 0.0, None, _MYRIAD[token], False
+            section, pending, pending_digit, last_unit, zero_seen = 0.0, None, None, _MYRIAD[token], False
         else:  # Arabic digits, possibly with a decimal part (2千, 1.5万)
             if pending is not None:
                 return None
-            pending = float(token)
+            pending, pending_digit = float(token), None
     if pending is not None:
         if last_unit >= 100 and not zero_seen and pending < 10:
             pending *= last_unit // 10  # elided unit: 一百二 -> 120, 两千五 -> 2500, 一万二 -> 12000

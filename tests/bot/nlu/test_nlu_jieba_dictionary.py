@@ -9,6 +9,8 @@ import pytest
 
 from bot.nlu.jieba_dictionary import (
     DEFAULT_OUT,
+    PARTICLES,
+    PHRASE_LEXICONS,
     TERM_FREQUENCY,
     build_dictionary,
     dictionary_terms,
@@ -29,13 +31,25 @@ def test_terms_are_sorted_unique_and_filtered():
     assert "白的" not in terms and "黑色的" not in terms  # 白/的 stays two tokens, as annotated
 
 
-def test_every_lexicon_variant_of_two_or_more_characters_is_included():
+def test_every_lexicon_word_of_two_or_more_characters_is_included():
     lexicons = load_lexicons()
     terms = set(dictionary_terms([], lexicons))
     for lexicon in lexicons.all():
-        for variant in lexicon.variants():
-            if len(variant) >= 2 and not variant.endswith("的"):
-                assert variant in terms
+        words = [v for v in lexicon.variants() if len(v) >= 2]
+        for variant in words:
+            if variant.endswith(PARTICLES):
+                assert variant not in terms  # 白的, 棉的吗: the particle stays its own token
+            elif lexicon.entity in PHRASE_LEXICONS and any(w != variant and w in variant for w in words):
+                assert variant not in terms, variant  # 喜欢宽松 is 喜欢 + 宽松
+            else:
+                assert variant in terms, variant
+
+
+def test_blocking_words_are_included_and_value_keys_are_not():
+    lexicons = load_lexicons()
+    terms = set(dictionary_terms([], lexicons))
+    assert {"不合身", "多长时间", "透气", "北京时间", "明白"} <= terms
+    assert not {"loose", "fitted", "see_through", "measurements"} & terms
 
 
 def test_render_format():
@@ -81,6 +95,13 @@ def test_data_jieba_holds_only_dictionaries():
         ("有雾霾蓝吗", "雾霾蓝"),
         ("寄乌鲁木齐几天", "乌鲁木齐"),
         ("可以发极兔吗", "极兔"),
+        ("是纯棉的吗", "纯棉"),  # not 纯/棉的吗
+        ("能机洗吗", "机洗"),
+        ("会不会起球", "起球"),
+        ("有尺码表吗", "尺码表"),
+        ("喜欢宽松点的", "宽松"),  # not the phrase 喜欢宽松
+        ("不合身能换吗", "不合身"),  # not 不/合身: the blocking word stays whole
+        ("多长时间能到", "多长时间"),
     ],
 )
 def test_jieba_keeps_shop_words_whole(text, word, tmp_path):

@@ -92,6 +92,13 @@ def test_rasa_entity_format(trained):
         ("白色羽绒服", [("product", "jk-down-01")]),  # the alias wins over the colour in it
         ("ＸＬ码的ｔ恤", [("size", "XL"), ("product", "tee-01")]),  # full-width, any case
         ("items", []),
+        ("那裤子呢", [("garment", "裤子")]),
+        ("这条裤会透吗", [("garment", "裤子"), ("attribute", "see_through")]),
+        ("很透气", []),
+        ("喜欢宽松点", [("fit", "loose")]),
+        ("M码合身吗", [("size", "M")]),
+        ("羽绒服保暖吗 会不会钻绒", [("product", "jk-down-01"), ("attribute", "warmth")]),
+        ("T恤缩水吗", [("product", "tee-01"), ("attribute", "shrinking")]),
     ],
 )
 def test_entities(trained, text, expected):
@@ -124,6 +131,9 @@ def test_same_results_as_the_pure_python_path(trained):
         "一米六 九十斤 穿s还是m 要两件 一黑一白",
         "明白的 白天能送到深圳吗",
         "身高175 体重140 T恤拿什么码",
+        "这条裤子宽松吗 太薄了 会不会透 洗了缩不缩",
+        "短袖是纯棉的吗 不要太宽松 165 100斤",
+        "裙还是裤 那件外套厚吗 不透气",
     ]
     for text in messages:
         spacy_path = [(e["start"], e["end"], e["entity"], e["value"]) for e in entities_of(trained, text)]
@@ -184,6 +194,22 @@ def test_the_model_is_self_contained(model_storage, execution_context, catalogue
         patterns = json.loads((directory / PATTERNS_FILE).read_text(encoding="utf-8"))
     assert {"label": "product", "pattern": "T恤", "id": "tee-01"} in patterns["ruler_patterns"]
     assert patterns["hues"]["黑"] == "黑色"
+    assert patterns["short_terms"]["attribute"]["透"] == "see_through"
+    assert patterns["short_terms"]["garment"]["裤"] == "裤子"
+
+
+def test_a_model_persisted_without_short_terms_still_loads(
+    model_storage, execution_context, catalogue_path, lexicon_dir
+):
+    """Models trained before garment and attribute words had no "short_terms"; they load as before."""
+    cfg = config(catalogue_path, lexicon_dir)
+    ShopEntityExtractor.create(cfg, model_storage, RESOURCE, execution_context).train(TrainingData())
+    with model_storage.write_to(RESOURCE) as directory:
+        patterns = json.loads((directory / PATTERNS_FILE).read_text(encoding="utf-8"))
+        del patterns["short_terms"]
+        (directory / PATTERNS_FILE).write_text(json.dumps(patterns, ensure_ascii=False), encoding="utf-8")
+    loaded = ShopEntityExtractor.load(cfg, model_storage, RESOURCE, execution_context)
+    assert [(e["entity"], e["value"]) for e in entities_of(loaded, "会透吗 发顺丰")] == [("courier", "顺丰")]
 
 
 def test_missing_catalogue_still_trains_without_products(

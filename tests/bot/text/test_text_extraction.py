@@ -52,16 +52,17 @@ HEIGHTS = [
     ("身高16", [("height", "16", 16)]),  # implausible, but cued: extracted raw, judged by sizing
     ("我高170", [("height", "170", 170)]),
     ("小孩5岁 110高 穿多大", [("height", "110", 110)]),
-    ("裤长我穿会不会拖地 160的个子", [("height", "160", 160)]),
+    ("裤长我穿会不会拖地 160的个子", [("attribute", "裤长", "measurements"), ("height", "160", 160)]),
     ("１６５ｃｍ", [("height", "１６５ｃｍ", 165)]),
     ("170穿均码会不会短", [("height", "170", 170), ("size", "均码", "均码")]),
     # not heights
     ("16号发货", []),
     ("16号能发货吗 我165穿什么码", [("height", "165", 165)]),
-    ("腰围72cm", []),
-    ("衣长65cm", []),
-    ("衣长：105cm", []),
-    ("袖长58厘米", []),
+    # garment measures: the measure is an attribute asked about, the number not a height
+    ("腰围72cm", [("attribute", "腰围", "measurements")]),
+    ("衣长65cm", [("attribute", "衣长", "measurements")]),
+    ("衣长：105cm", [("attribute", "衣长", "measurements")]),
+    ("袖长58厘米", [("attribute", "袖长", "measurements")]),
     ("脚长24.5厘米穿多大的鞋", []),
     ("7cm高跟鞋", []),
     ("165元", [("amount", "165元", 165.0)]),
@@ -142,8 +143,8 @@ BODY = [
     ("给我爸买 175 150斤 拿什么码", [("height", "175", 175), ("weight", "150斤", 75.0)]),
     ("163 110斤m码会不会小", [("height", "163", 163), ("weight", "110斤", 55.0), ("size", "m码", "M")]),
     ("身高160m码合适吗", [("height", "160", 160), ("size", "m码", "M")]),
-    ("腰围72 臀围94", []),
-    ("胸围88 腰围70", []),
+    ("腰围72 臀围94", [("attribute", "腰围", "measurements"), ("attribute", "臀围", "measurements")]),
+    ("胸围88 腰围70", [("attribute", "胸围", "measurements"), ("attribute", "腰围", "measurements")]),
 ]
 
 
@@ -293,8 +294,8 @@ AMOUNTS = [
     ("打8折", []),
     ("两件一块发", []),
     ("一块布", []),
-    ("买了两件毛衣", []),
-    ("起毛球吗", []),
+    ("买了两件毛衣", [("garment", "毛衣", "上衣")]),
+    ("起毛球吗", [("attribute", "起毛球", "pilling")]),
     ("双11有活动吗", []),
     ("买10件什么价", []),
 ]

@@ -82,8 +82,20 @@ def _write_lexicons(
     colors="colors:\n  黑色: [黑的]\n",
     couriers="couriers:\n  顺丰: [SF]\n",
     regions="regions:\n  新疆: [乌鲁木齐]\n",
+    garments="garments:\n  裤子: [裤, 长裤]\n",
+    fits="fits:\n  loose: [宽松]\n  fitted: [修身]\n",
+    attributes="attributes:\n  thickness: [厚, 厚度]\n",
 ):
-    for name, text in [("colors.yml", colors), ("couriers.yml", couriers), ("regions.yml", regions)]:
+    files = {
+        "colors.yml": colors,
+        "couriers.yml": couriers,
+        "regions.yml": regions,
+        "garments.yml": garments,
+        "fits.yml": fits,
+        "product_attributes.yml": attributes,
+    }
+    assert set(files) == set(LEXICON_FILES)
+    for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -129,3 +141,6 @@ def test_gazetteer_precedence_and_hues(tmp_path):
     assert by_text["拉黑"] == ("_block", "")
     assert gazetteer.hues == {"黑": "黑色"}  # one character: only in context, not a term
     assert "黑" not in by_text
+    assert gazetteer.short_terms == {"garment": {"裤": "裤子"}, "attribute": {"厚": "thickness"}}
+    assert by_text["长裤"] == ("garment", "裤子") and by_text["宽松"] == ("fit", "loose")
+    assert "裤" not in by_text and "厚" not in by_text

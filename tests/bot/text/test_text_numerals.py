@@ -46,6 +46,12 @@ from bot.text.numerals import parse_number, parse_trailing_number, to_halfwidth
         ("壹佰贰拾", 120),
         ("１６５", 165),
         ("〇", 0),
+        # two consecutive digits before a unit: an approximate range, read as its midpoint
+        ("七八十", 75),
+        ("一百一二十", 115),
+        ("一百二三", 125),
+        ("两三百", 250),
+        ("十一二", 11.5),
     ],
 )
 def test_parse_number(text, expected):
@@ -54,7 +60,7 @@ def test_parse_number(text, expected):
     assert type(value) is type(expected)
 
 
-@pytest.mark.parametrize("text", ["", "  ", "abc", "斤", "一百二三", "十十", "百百", "一点", "点五", "万"])
+@pytest.mark.parametrize("text", ["", "  ", "abc", "斤", "一百二五", "一百三二", "十十", "百百", "一点", "点五", "万"])
 def test_parse_number_rejects_non_numbers(text):
     assert parse_number(text) is None
 
