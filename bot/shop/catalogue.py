@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Literal, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Literal, Optional, Tuple, get_args
 
 from pydantic import PrivateAttr, conint, validator
 
@@ -78,6 +78,20 @@ class SizeRow(StrictModel):
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
+#: The generic word buyers use for a product (想买件外套, 有裤子吗), as listed in catalogue.yml.
+Garment = Literal["上衣", "外套", "裤子", "裙子", "袜子"]
+GARMENTS: Tuple[str, ...] = get_args(Garment)
+
+
+def _unique_texts(values: List[str]) -> List[str]:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{value!r} is listed twice 重复")
+        seen.add(value)
+    return values
+
+
 #: How the cut compares with the chart: 偏小 runs small, 偏大 runs large, 宽松 a loose cut by design.
 Runs = Literal["偏小", "正常", "偏大", "宽松"]
 
@@ -127,6 +141,18 @@ class Product(StrictModel):
     #: colour -> size -> date it is back, only for a colour and size whose stock is 0.
     restock: Optional[Dict[Text, Dict[SizeLabel, date]]] = None
     model_wears: Optional[ModelWears] = None
+    garment: Optional[Garment] = None
+    #: What an agent says when asked; absent = not known, and the assistant asks a colleague.
+    pilling: Optional[Text] = None
+    fading: Optional[Text] = None
+    shrinking: Optional[Text] = None
+    see_through: Optional[Text] = None
+    warmth: Optional[Text] = None
+    workmanship: Optional[Text] = None
+    #: Tags for recommendations (通勤, 约会...); each must be a key of recommendation_cues.occasions.
+    occasions: List[Text] = []
+
+    _occasions_unique = validator("occasions", allow_reuse=True)(_unique_texts)
 
     @validator("price")
     def _price_positive(cls, value: float) -> float:
@@ -204,10 +230,36 @@ class Product(StrictModel):
         return problems
 
 
+class RecommendationCues(StrictModel):
+    """Words in a buyer's message that say what they want recommended (送男朋友, 上班穿, 200以内)."""
+
+    #: occasion tag (as in products' ``occasions``) -> words that ask for it.
+    occasions: Dict[Text, List[Text]] = {}
+    #: 男 / 女 -> words that say who will wear it (男朋友, 老公...).
+    genders: Dict[Literal["男", "女"], List[Text]] = {}
+    #: garment -> words that ask for that kind of garment (裤子, 大衣...).
+    garments: Dict[Garment, List[Text]] = {}
+    #: Words before an amount that make it a budget (预算200, 不超过300).
+    budget_before: List[Text] = []
+    #: Words after an amount that make it a budget (200以内, 300左右).
+    budget_after: List[Text] = []
+
+    @validator("occasions", "genders", "garments")
+    def _words_listed_once(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        for key, words in value.items():
+            if not words:
+                raise ValueError(f"{key}: list at least one word 至少填写一个词")
+            _unique_texts(words)
+        return value
+
+    _budget_words_unique = validator("budget_before", "budget_after", allow_reuse=True)(_unique_texts)
+
+
 class Catalogue(StrictModel):
-    """All products of the shop."""
+    """All products of the shop, and the buyer words used to recommend them."""
 
     products: List[Product]
+    recommendation_cues: Optional[RecommendationCues] = None
     _by_key: Dict[str, Product] = PrivateAttr(default_factory=dict)
 
     def __init__(self, **data: object):
@@ -249,8 +301,22 @@ class Catalogue(StrictModel):
                 haystack = haystack.replace(key, "\0")
         return found
 
+    def with_garment(self, garment: str) -> List[Product]:
+        """Products of one kind of garment, in catalogue order.
+
+        Args:
+            garment: one of GARMENTS, e.g. ``外套``.
+
+        Returns:
+            The products whose ``garment`` is that word; empty for any other word.
+        """
+        return [product for product in self.products if product.garment == garment]
+
     def cross_check(self) -> List[Problem]:
         """Checks across products (unique ids and names) and within each (chart, stock, restock).
+
+        Occasion tags must be keys of ``recommendation_cues.occasions`` (when that section is
+        given): a tag no buyer word leads to would never be recommended.
 
         Returns:
             (field path, problem) pairs; empty when the catalogue is consistent.
@@ -272,6 +338,16 @@ class Catalogue(StrictModel):
             ids_seen.setdefault(product.id, i)
         for i, product in enumerate(self.products):
             problems.extend(product.problems(f"products[{i}]"))
+        if self.recommendation_cues is not None:
+            known = self.recommendation_cues.occasions
+            for i, product in enumerate(self.products):
+                for j, tag in enumerate(product.occasions):
+                    if tag not in known:
+                        problems.append((
+                            f"products[{i}].occasions[{j}]",
+                            f"{tag!r} is not in recommendation_cues.occasions ({', '.join(known)}) "
+                            "场合标签要在 recommendation_cues.occasions 里",
+                        ))
         return problems
 
 

@@ -49,6 +49,8 @@ class ShopInfo(StrictModel):
     platform: Literal["天猫", "淘宝"]
     timezone: Text
     warehouse: Text
+    #: What an agent says when asked 是不是正品 (true of every product); absent = a colleague answers.
+    authenticity: Optional[Text] = None
 
     @validator("timezone")
     def _known_timezone(cls, value: str) -> str:

@@ -1,0 +1,140 @@
+"""Product detail answers: each attribute from the catalogue, several at once, unknown ones handed off."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.shop.product_facts import ATTRIBUTES, answer_product_question
+from bot.shop.replies import MAX_LINES
+
+#: Details the demo catalogue leaves out on purpose, so the hand-off path is exercised.
+DELIBERATE_GAPS = {
+    "jk-down-01": {"shrinking", "see_through"},
+    "cd-knit-01": set(),
+    "dr-shirt-01": {"warmth", "workmanship"},
+    "jn-denim-01": {"warmth", "workmanship"},
+    "sk-pleat-01": {"warmth"},
+    "ct-wool-01": {"see_through"},
+    "po-men-01": {"warmth", "workmanship"},
+    "pt-chino-01": {"workmanship"},
+    "hd-fleece-01": {"see_through"},
+    "ts-cotton-01": {"warmth"},
+    "jk-wind-01": {"see_through"},
+    "so-cotton-01": {"shrinking", "see_through", "warmth", "workmanship", "measurements"},
+}
+
+
+def test_the_attribute_keys_are_the_agreed_ones():
+    assert set(ATTRIBUTES) == {
+        "fabric", "pilling", "fading", "shrinking", "thickness", "see_through", "stretch",
+        "warmth", "care", "genuine", "measurements", "workmanship",
+    }
+
+
+@pytest.mark.parametrize(
+    "product, attributes, expected",
+    [
+        ("开衫", ["pilling"], "亲，羊毛混纺穿久了腋下、袖口摩擦多的地方会有一点小球，正常现象，用起球器修一下就好哦～"),
+        ("开衫", ["fading"], "亲，不掉色哦～"),
+        ("牛仔裤", ["shrinking"], "亲，面料洗水预缩过，按说明冷水洗基本不缩哦～"),
+        ("衬衫裙", ["see_through"], "亲，白色单穿会微透，建议搭浅色或肤色内衣，另外两个颜色不透哦～"),
+        ("卫衣", ["warmth"], "亲，加绒加厚，零度左右里面穿件打底衫就够哦～"),
+        ("大衣", ["care"], "亲，洗护：只能干洗哦～"),
+        ("T恤", ["fabric"], "亲，材质：100%新疆长绒棉，230克重磅哦～"),
+        ("卫衣", ["thickness"], "亲，这款是加厚款哦～"),
+        ("休闲裤", ["stretch"], "亲，弹力比较好哦～"),
+        ("百褶裙", ["workmanship"], "亲，褶子是高温定型的，机洗后也不会掉褶哦～"),
+        ("风衣", ["genuine"], "亲，全店都是品牌自己工厂出的正品，吊牌、水洗标齐全，支持验货哦～"),
+        ("T恤", ["thickness", "see_through"], "亲，这款厚薄适中；230克重磅面料，白色单穿也不透哦～"),
+    ],
+)
+def test_one_or_several_known_attributes(shop, product, attributes, expected):
+    answer = answer_product_question(shop, shop.catalogue.find(product), attributes)
+    assert answer.text == expected
+    assert answer.facts["unknown"] == [] and answer.hand_off_reason is None
+    assert list(answer.facts["answered"]) == attributes
+
+
+@pytest.mark.parametrize(
+    "product, attributes, unknown, expected",
+    [
+        ("羽绒服", ["see_through"], ["see_through"], ["亲，透不透这个小店要跟同事确认一下"]),
+        ("羽绒服", ["pilling", "shrinking"], ["shrinking"], ["不会起球", "\n缩不缩水我跟同事确认一下"]),
+        ("袜子", ["warmth", "workmanship"], ["warmth", "workmanship"], ["亲，保暖程度、做工细节这个"]),
+        ("袜子", ["measurements"], ["measurements"], ["具体尺寸"]),
+        ("Polo衫", ["fabric", "warmth"], ["warmth"], ["珠地网眼", "保暖程度我跟同事确认一下"]),
+    ],
+)
+def test_unknown_attributes_are_never_invented(shop, product, attributes, unknown, expected):
+    answer = answer_product_question(shop, shop.catalogue.find(product), attributes)
+    for text in expected:
+        assert text in answer.text, answer.text
+    assert answer.facts["unknown"] == unknown
+    assert answer.hand_off_reason == "product_fact_unknown"
+    assert not set(unknown) & set(answer.facts["answered"])
+
+
+def test_the_demo_gaps_are_exactly_the_deliberate_ones(shop):
+    assert {p.id for p in shop.catalogue.products} == set(DELIBERATE_GAPS)
+    for product in shop.catalogue.products:
+        answer = answer_product_question(shop, product, ATTRIBUTES)
+        assert set(answer.facts["unknown"]) == DELIBERATE_GAPS[product.id], product.id
+        assert answer.text.startswith("亲，") and 1 <= len(answer.lines) <= MAX_LINES
+
+
+def test_genuine_is_unknown_when_the_policy_has_no_statement(shop_copy):
+    shop_copy.edit_yaml("policy.yml", lambda d: d["shop"].pop("authenticity"))
+    shop = shop_copy.load()
+    answer = answer_product_question(shop, shop.catalogue.find("卫衣"), ["genuine"])
+    assert answer.facts["unknown"] == ["genuine"] and "是不是正品" in answer.text
+
+
+def test_no_attribute_gives_a_short_summary(shop):
+    answer = answer_product_question(shop, shop.catalogue.find("牛仔裤"), [])
+    assert answer.text == "亲，女款高腰直筒牛仔裤169元，98%棉 2%氨纶，这款厚薄适中～\n颜色有浅蓝色、深蓝色、黑色，尺码有XS/S/M/L/XL哦"
+    assert answer.facts == {"product": "jn-denim-01", "attributes": [], "answered": {}, "unknown": []}
+
+
+def test_summary_without_thickness(shop):
+    product = shop.catalogue.find("袜子").copy(update={"thickness": None})
+    assert answer_product_question(shop, product, []).text.startswith("亲，男女款精梳棉中筒袜五双装39元，80%精梳棉")
+
+
+@pytest.mark.parametrize(
+    "product, size, expected, value",
+    [
+        ("羽绒服", None, "亲，各码尺寸（厘米）：S码衣长90/胸围108，M码衣长92/胸围112，L码衣长94/胸围116，"
+                        "XL码衣长96/胸围120，2XL码衣长98/胸围126哦～", {"length": 90, "bust": 108}),
+        ("牛仔裤", None, "XS码腰围62/臀围88，S码腰围66/臀围92", {"waist": 62, "hip": 88}),
+        ("百褶裙", None, "S码腰围64/裙长75", {"waist": 64, "length": 75}),
+        ("休闲裤", "31", "亲，31码尺寸（厘米）：裤长102、腰围79、臀围101、大腿围60哦～", None),
+        ("牛仔裤", "m", "M码尺寸（厘米）：裤长94、腰围70、臀围96、大腿围56", None),
+        ("牛仔裤", "3XL", "亲，这款没有3XL码，有XS/S/M/L/XL码哦～", None),
+    ],
+)
+def test_measurements_from_the_size_chart(shop, product, size, expected, value):
+    answer = answer_product_question(shop, shop.catalogue.find(product), ["measurements"], size=size)
+    assert expected in answer.text, answer.text
+    assert answer.facts["unknown"] == []
+    if value is not None:
+        first = next(iter(answer.facts["answered"]["measurements"].values()))
+        assert first == value
+
+
+def test_repeated_attributes_are_answered_once_and_bad_keys_refused(shop):
+    product = shop.catalogue.find("T恤")
+    answer = answer_product_question(shop, product, ["fading", "fading"])
+    assert answer.facts["attributes"] == ["fading"]
+    with pytest.raises(ValueError, match="colour"):
+        answer_product_question(shop, product, ["colour"])
+
+
+def test_trailing_punctuation_in_the_catalogue_is_not_doubled(shop):
+    product = shop.catalogue.find("T恤").copy(update={"fading": "不掉色。"})
+    assert answer_product_question(shop, product, ["fading"]).text == "亲，不掉色哦～"
+
+
+def test_many_attributes_stay_within_four_lines(shop):
+    answer = answer_product_question(shop, shop.catalogue.find("袜子"), ATTRIBUTES, size="均码")
+    assert len(answer.lines) <= MAX_LINES
+    assert set(answer.facts["answered"]) | set(answer.facts["unknown"]) == set(ATTRIBUTES)
