@@ -61,9 +61,11 @@ _NOT_LETTER = r"(?![a-z])"
 
 # 1米65, 一米六五, 1米7, 两米, 1m65: the metre digit and one or two more digits. A second Chinese
 # digit followed by a unit belongs to the next number (一米六一百斤 is 一米六 + 一百斤).
+# A space after 米 ends the height (两米 一百公斤 is 两米 + 一百公斤), and so does a digit that starts
+# a bigger number (两米一百斤); 两米 / 2米 alone is 200 cm.
 _METRE_DIGITS = re.compile(
-    rf"(?<![\d.])(?P<m>[12一两])\s*(?:米|(?<=\d)m(?=\d))\s*"
-    rf"(?P<rest>\d{{1,2}}(?!\d)|[{_CN_DIGIT}](?:[{_CN_DIGIT}](?![十百千万斤]))?)",
+    rf"(?<![\d.])(?P<m>[12一两])\s*(?:米|(?<=\d)m(?=\d))"
+    rf"(?P<rest>\d{{1,2}}(?!\d)|[{_CN_DIGIT}](?![十百千万斤])(?:[{_CN_DIGIT}](?![十百千万斤]))?)?",
     re.IGNORECASE,
 )
 # 1.65米, 1.7m
@@ -141,8 +143,8 @@ def find_explicit_heights(text: str) -> List[Mention]:
     found: List[Mention] = []
     for match in _METRE_DIGITS.finditer(text):
         metres = parse_number(match["m"])
-        rest = match["rest"]
-        extra = int("".join(str(parse_number(ch)) for ch in rest))
+        rest = match["rest"] or ""
+        extra = int("".join(str(parse_number(ch)) for ch in rest)) if rest else 0
         centimetres = metres * 100 + (extra * 10 if len(rest) == 1 else extra)
         found.append(_height(text, match.start(), match.end(), centimetres, PRIORITY_EXPLICIT))
     for match in _METRE_DECIMAL.finditer(text):
