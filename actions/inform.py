@@ -6,12 +6,20 @@ from typing import List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions.base import ShopAction, add_handoff_reason, entity_or_slot, latest_entity
-from actions.product import described_facts, reply_size_question
+from actions.base import ShopAction, add_handoff_reason, latest_entity
+from actions.product import described_facts, reply_product_question
+from actions.sizing import FORM, bare_number_answer, reply_size_followup
 from actions.shipping import reply_courier, reply_shipping_fee, reply_shipping_time
 from actions.shop_context import ShopContext
 
 ORDER_TOPICS = ("track_order", "modify_order", "cancel_order", "return_request")
+#: Facts that change a size answer: another product, a correction, a preference.
+SIZE_FACTS = ("height", "weight", "product", "garment", "fit", "size")
+PRODUCT_FACTS = ("product", "garment", "color", "size", "attribute")
+
+
+def has_any(tracker: Tracker, entities) -> bool:
+    return any(latest_entity(tracker, name) is not None for name in entities)
 
 
 class ActionHandleInform(ShopAction):
@@ -22,6 +30,9 @@ class ActionHandleInform(ShopAction):
 
     def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
         topic = tracker.get_slot("last_topic")
+        if tracker.active_loop.get("name") == FORM and has_any(tracker, SIZE_FACTS):
+            # The size form asks for what is still missing right after this; the slots hold the facts.
+            return []
         region, courier = latest_entity(tracker, "region"), latest_entity(tracker, "courier")
         if region and topic == "shipping_fee":
             return reply_shipping_fee(dispatcher, context, region, None)
@@ -29,9 +40,14 @@ class ActionHandleInform(ShopAction):
             return reply_shipping_time(dispatcher, context, region)
         if courier and topic in ("courier", "shipping_fee", "shipping_time"):
             return reply_courier(dispatcher, context, courier)
-        if topic == "ask_size" and (latest_entity(tracker, "height") or latest_entity(tracker, "weight")):
-            product = context.shop.catalogue.find(entity_or_slot(tracker, "product") or "")
-            return reply_size_question(dispatcher, tracker, context, product)
+        if topic == "ask_size" and has_any(tracker, SIZE_FACTS) or has_any(tracker, ("height", "weight", "fit")):
+            # Measurements or a fit preference are only ever given for size advice.
+            return reply_size_followup(dispatcher, tracker, context)
+        corrected = bare_number_answer(tracker) if topic == "ask_size" else {}
+        if corrected:  # 不对 是170 right after a size answer
+            return reply_size_followup(dispatcher, tracker, context, corrected)
+        if topic in ("ask_stock", "ask_product") and has_any(tracker, PRODUCT_FACTS):
+            return reply_product_question(dispatcher, tracker, context, topic, follow_up=True)
         order_id = latest_entity(tracker, "order_id")
         if order_id:
             lines = context.conversation.orders

@@ -9,7 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, input_problems
 from actions.shop_context import ShopContext
+from actions.inform import ActionHandleInform
+from actions.sizing import bare_number_answer
 from bot.shop.conversation import SMALLTALK_INTENTS
+
+#: Entities that make 不对/对 a correction rather than small talk.
+FACT_ENTITIES = ("height", "weight", "size", "color", "product", "garment", "fit", "region", "courier", "order_id")
 
 
 class ActionReplySmalltalk(ShopAction):
@@ -22,6 +27,11 @@ class ActionReplySmalltalk(ShopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
     ) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent in ("affirm", "deny") and (any(
+            (e.get("entity") in FACT_ENTITIES) for e in tracker.latest_message.get("entities", []) or []
+        ) or tracker.get_slot("last_topic") == "ask_size" and bare_number_answer(tracker)):
+            # 不对 是170 / 对 要黑色: a yes or no that carries a fact is a correction of that fact.
+            return ActionHandleInform().answer(dispatcher, tracker, context)
         if intent not in SMALLTALK_INTENTS:
             intent = "out_of_scope"
         if intent == "out_of_scope" and "no_words" in input_problems(tracker):

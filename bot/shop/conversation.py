@@ -55,12 +55,19 @@ class OrderLines(StrictModel):
 
 
 class ProductLines(StrictModel):
-    measurements_noted: Text
     ask_measurements: Text
+    ask_height: Text
+    ask_weight: Text
+    implausible_height: Text
+    implausible_weight: Text
     product_sizes: Text
+    fit_note: Text
     facts: Text
     which_product: Text
+    which_of: Text
+    not_in_catalogue: Text
     unknown_fact: Text
+    page_product: Text
 
 
 class InformLines(StrictModel):
@@ -75,7 +82,8 @@ _ALLOWED = {
     "bad_input": set(),
     "handoff": {"hours", "next_on_duty"},
     "orders": {"order_id"},
-    "product": {"name", "fabric", "colors", "sizes", "price", "product_sizes", "facts"},
+    "product": {"name", "fabric", "colors", "sizes", "price", "product_sizes", "facts", "note", "names",
+                "height", "weight"},
     "inform": {"facts"},
 }
 

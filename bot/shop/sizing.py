@@ -266,6 +266,8 @@ def answer_size(
         parts = [r("between_ask")]
     else:
         why = {"usual_size": "why_usual", "weight_dominates": "why_weight"}.get(rule, "why_preference")
-        parts = [r("recommend"), r(why), r("between_other")]
+        # The other size is worth a line unless the buyer already said how they like it.
+        other = None if rule in ("preference_fitted", "preference_loose") else r("between_other")
+        parts = [r("recommend"), r(why), other]
     facts = {"size": adv.size, "status": adv.status, "alternatives": list(adv.alternatives), **f}
     return Answer(text=join_lines(*parts), facts=facts)

@@ -28,6 +28,8 @@ def make_tracker(
     events: Optional[List[Dict[str, Any]]] = None,
     intent_ranking: Optional[List[Dict[str, Any]]] = None,
     input_problems: Optional[List[str]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
 ) -> Tracker:
     """A tracker whose latest message has the given intent, entities and parse data."""
     latest = {
@@ -38,6 +40,8 @@ def make_tracker(
     }
     if input_problems is not None:
         latest["input_problems"] = input_problems
+    if metadata is not None:
+        latest["metadata"] = metadata
     user_event = {"event": "user", "text": text, "parse_data": latest}
     return Tracker(
         sender_id="buyer-test",
@@ -46,13 +50,16 @@ def make_tracker(
         events=[*(events or []), user_event],
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
 
 
-def entity(name: str, value: Any) -> Dict[str, Any]:
-    return {"entity": name, "value": value, "extractor": "ShopEntityExtractor"}
+def entity(name: str, value: Any, start: Optional[int] = None) -> Dict[str, Any]:
+    found = {"entity": name, "value": value, "extractor": "ShopEntityExtractor"}
+    if start is not None:
+        found["start"] = start
+    return found
 
 
 def run(action, tracker: Tracker):

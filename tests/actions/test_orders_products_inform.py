@@ -1,11 +1,10 @@
-"""Order and product questions, and bare facts, before the order store and size charts exist."""
+"""Order questions and bare facts before the order store exists (products: test_sizing_and_products.py)."""
 from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
 
 from actions.inform import ActionHandleInform
 from actions.orders import ActionAnswerOrderQuestion
-from actions.product import ActionAnswerProduct
 from tests.actions.conftest import entity, make_tracker, run
 
 
@@ -39,33 +38,6 @@ def test_an_order_number_given_after_the_question_is_taken_up(conversation):
     messages, events = run(ActionHandleInform(), tracker)
     assert texts(messages) == [conversation.orders.got_order_id.format(order_id="12345678901234567")]
     assert events == [SlotSet("handoff_reasons", ["track_order"])]
-
-
-def test_product_facts_come_from_the_catalogue(shop):
-    product = shop.catalogue.products[0]
-    messages, _ = run(ActionAnswerProduct(), make_tracker("ask_product", "什么面料", [entity("product", product.id)]))
-    assert product.fabric in messages[0]["text"] and product.name in messages[0]["text"]
-
-
-def test_product_question_without_a_product_asks_which(conversation):
-    messages, _ = run(ActionAnswerProduct(), make_tracker("ask_product", "什么面料"))
-    assert texts(messages) == [conversation.product.which_product]
-
-
-def test_size_question_asks_for_height_and_weight_and_lists_the_products_sizes(shop):
-    product = shop.catalogue.products[0]
-    messages, events = run(ActionAnswerProduct(), make_tracker("ask_size", "穿什么码", [entity("product", product.id)]))
-    assert "身高" in messages[0]["text"] and "/".join(product.sizes) in messages[0]["text"]
-    assert events == [SlotSet("last_topic", "ask_size")]
-
-
-def test_measurements_after_a_size_question_are_noted_and_never_answered_with_a_guess(conversation):
-    tracker = make_tracker("inform", "165 50kg", [entity("height", 165), entity("weight", 50.0)],
-                           slots={"last_topic": "ask_size"})
-    messages, events = run(ActionHandleInform(), tracker)
-    assert texts(messages) == [conversation.product.measurements_noted.format(facts="身高165cm、体重50kg"),
-                               conversation.product.unknown_fact]
-    assert SlotSet("handoff_reasons", ["size_advice"]) in events
 
 
 def test_facts_without_a_topic_are_repeated_back(conversation):

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Optional, Iterator
 
 import pytest
 import requests
@@ -47,17 +47,16 @@ class Assistant:
         self.shop_dir = shop_dir
         self.http = requests.Session()
 
-    def send(self, sender: str, text: str) -> list:
-        """Posts a buyer message to the REST webhook and returns the replies."""
-        response = self.http.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-        )
+    def send(self, sender: str, text: str, metadata: Optional[dict] = None) -> list:
+        """Posts a buyer message (with the shop page's metadata, if any) to the REST webhook; the replies."""
+        body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        response = self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
-    def texts(self, sender: str, text: str) -> list[str]:
+    def texts(self, sender: str, text: str, metadata: Optional[dict] = None) -> list[str]:
         """The text lines of the replies to one message."""
-        return [reply["text"] for reply in self.send(sender, text) if "text" in reply]
+        return [reply["text"] for reply in self.send(sender, text, metadata) if "text" in reply]
 
     def parse(self, text: str) -> dict:
         """The NLU result for a message, as /model/parse gives it."""

@@ -259,3 +259,12 @@ def test_a_product_without_the_new_fields_still_loads(shop_copy):
     product = shop_copy.load().catalogue.find("羽绒服")
     assert product.size_chart is None and product.chart_sizes() == []
     assert recommend_size(product, 165, 50).status == "no_chart"
+
+
+def test_a_stated_preference_is_not_answered_with_both_options_again(shop):
+    # 170 cm, 62 kg is between M and L of the demo sweatshirt.
+    product = shop.catalogue.find("hd-fleece-01")
+    chosen = answer_size(shop, product, 170, 62, preference="loose")
+    assert chosen.facts["size"] == "L" and len(chosen.text.splitlines()) == 2
+    other = shop.replies.render("size_advice.between_other", smaller="M", larger="L")
+    assert other not in chosen.text

@@ -1,0 +1,353 @@
+"""Size advice: the size_advice_form (product, height, weight in any order) and the advice from the chart.
+
+The form only collects; ``bot.shop.sizing`` decides. Measurements stay in their slots for the rest of
+the conversation, so 那裤子呢 after a size answer gets advice for the trousers without asking again.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import shop_context
+from actions.base import ShopAction, add_handoff_reason, latest_entity
+from actions.shop_context import ShopContext
+from bot.shop import ShopDataError
+from bot.shop.fields import yuan
+from bot.shop.product_focus import ProductFocus, names, resolve_product
+from bot.shop.sizing import (
+    IMPLAUSIBLE,
+    NO_CHART,
+    OUT_OF_RANGE,
+    PLAUSIBLE_HEIGHT_CM,
+    PLAUSIBLE_WEIGHT_KG,
+    answer_size,
+)
+from bot.text.measurement_answers import bare_measurement
+from bot.text.size_habits import usual_size
+
+logger = logging.getLogger(__name__)
+
+FORM = "size_advice_form"
+TOPIC = "ask_size"
+#: Candidates offered as buttons when a garment word fits several products.
+MAX_BUTTONS = 4
+
+
+def _number(value: Any) -> Optional[float]:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def focus_from_tracker(tracker: Tracker, context: ShopContext) -> ProductFocus:
+    """The product the latest message is about: named, a garment word narrowed by the facts, or in view."""
+    return resolve_product(
+        context.shop.catalogue,
+        named=latest_entity(tracker, "product"),
+        garment=latest_entity(tracker, "garment"),
+        in_view=tracker.get_slot("product"),
+        height_cm=_number(tracker.get_slot("height")),
+        weight_kg=_number(tracker.get_slot("weight")),
+        color=latest_entity(tracker, "color"),
+        size=latest_entity(tracker, "size"),
+    )
+
+
+def which_product_buttons(candidates) -> List[Dict[Text, Text]]:
+    """Buttons that answer 'which one' with the product id, as the shop page's links would."""
+    return [
+        {"title": product.name, "payload": f'/inform{{"product":"{product.id}"}}'}
+        for product in list(candidates)[:MAX_BUTTONS]
+    ]
+
+
+def ask_which_product(dispatcher: CollectingDispatcher, context: ShopContext, candidates) -> None:
+    """Asks which product is meant, naming the candidates when there are some."""
+    lines = context.conversation.product
+    if candidates:
+        dispatcher.utter_message(
+            text=lines.which_of.format(names=names(candidates)), buttons=which_product_buttons(candidates)
+        )
+    else:
+        dispatcher.utter_message(text=lines.which_product)
+
+
+def ask_measurements(
+    dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext, product
+) -> None:
+    """Asks for what is missing of height and weight, with the product's fit note when there is one."""
+    lines = context.conversation.product
+    height, weight = _number(tracker.get_slot("height")), _number(tracker.get_slot("weight"))
+    if height and not weight:
+        dispatcher.utter_message(text=lines.ask_weight.format(height=f"{height:g}"))
+        return
+    if weight and not height:
+        dispatcher.utter_message(text=lines.ask_height.format(weight=f"{weight:g}"))
+        return
+    if product and product.fit and product.fit.note:
+        dispatcher.utter_message(text=lines.fit_note.format(name=product.name, note=product.fit.note))
+    sizes = lines.product_sizes.format(name=product.name, sizes="/".join(product.sizes)) if product else ""
+    dispatcher.utter_message(text=lines.ask_measurements.format(product_sizes=sizes).strip())
+
+
+def advise(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    context: ShopContext,
+    product,
+    measured: Optional[Dict[Text, float]] = None,
+) -> List[EventType]:
+    """Size advice for ``product`` from the measurements (slots, or ``measured`` just now), preference
+    and usual size."""
+    height, weight = measurements(tracker, measured)
+    answer = answer_size(
+        context.shop,
+        product,
+        height,
+        weight,
+        preference=tracker.get_slot("fit_preference"),
+        usual_size=tracker.get_slot("usual_size"),
+    )
+    dispatcher.utter_message(text=answer.text)
+    events: List[EventType] = [SlotSet(name, value) for name, value in (measured or {}).items()]
+    events += [SlotSet("product", product.id), SlotSet("last_topic", TOPIC)]
+    status, rule = answer.facts["status"], answer.facts.get("rule")
+    if status in (OUT_OF_RANGE, IMPLAUSIBLE) or (status == NO_CHART and not answer.facts["size"]):
+        # The chart gave no size: a person compares the garment's measurements by hand.
+        events.append(add_handoff_reason(tracker, f"size_advice: {status}"))
+    elif rule == "far_apart":
+        events.append(add_handoff_reason(tracker, "size_advice: far_apart"))
+    return events
+
+
+def measurements(tracker: Tracker, measured: Optional[Dict[Text, float]] = None):
+    """(height, weight): the slots, overridden by what a bare number just gave."""
+    measured = measured or {}
+    height = measured.get("height", _number(tracker.get_slot("height")))
+    weight = measured.get("weight", _number(tracker.get_slot("weight")))
+    return height, weight
+
+
+def bare_number_answer(tracker: Tracker, asking: Optional[Text] = None) -> Dict[Text, float]:
+    """{"height": cm} or {"weight": kg} from a message that is only a number (哦 160 / 不对 是170)."""
+    if latest_entity(tracker, "height") is not None or latest_entity(tracker, "weight") is not None:
+        return {}
+    found = bare_measurement(tracker.latest_message.get("text") or "", asking, _number(tracker.get_slot("height")))
+    return {found[0]: found[1]} if found and (asking is None or found[0] == asking) else {}
+
+
+def reply_size_followup(
+    dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+    measured: Optional[Dict[Text, float]] = None,
+) -> List[EventType]:
+    """A fact given after a size answer (那裤子呢 / 不对 是170 / 宽松点): advise again with it.
+
+    Measurements come from the slots, which this turn's entities have already updated, or from
+    ``measured`` (a bare number read in the context of the size answer).
+    """
+    focus = focus_from_tracker(tracker, context)
+    events: List[EventType] = [SlotSet(name, value) for name, value in (measured or {}).items()]
+    events.append(SlotSet("last_topic", TOPIC))
+    if focus.product is None:
+        ask_which_product(dispatcher, context, focus.candidates)
+        return events
+    height, weight = measurements(tracker, measured)
+    if not (height and weight):
+        ask_measurements(dispatcher, tracker, context, focus.product)
+        return [*events, SlotSet("product", focus.product.id)]
+    return advise(dispatcher, tracker, context, focus.product, measured)
+
+
+class ValidateSizeAdviceForm(FormValidationAction):
+    """Checks what the form collected: a catalogue product, a believable height and weight."""
+
+    def name(self) -> Text:
+        return f"validate_{FORM}"
+
+    @property
+    def _context(self) -> ShopContext:
+        # Cached and reloaded on file change by shop_context; read per call since one instance
+        # serves every conversation.
+        return shop_context.current()
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            shop_context.current()
+        except ShopDataError as error:
+            logger.error("The shop's data files do not validate:\n%s", error)
+            return []
+        events = await super().run(dispatcher, tracker, domain)
+        if latest_entity(tracker, "product") or not latest_entity(tracker, "garment"):
+            return events
+        # A garment word that still fits several products: remember them for the question.
+        focus = focus_from_tracker(tracker, self._context)
+        if focus.product is None and focus.candidates:
+            events.append(SlotSet("product_candidates", [p.id for p in focus.candidates]))
+        return events
+
+    async def extract_product(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # 那裤子呢 names no product, only a garment: pick the one that suits the buyer if only one does.
+        if latest_entity(tracker, "product") or not latest_entity(tracker, "garment"):
+            return {}
+        focus = focus_from_tracker(tracker, self._context)
+        return {"product": focus.product.id} if focus.how == "garment" else {}
+
+    async def extract_height(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # 哦 160 after "身高多少呢": a bare number is the answer to the question just asked.
+        if tracker.get_slot("requested_slot") != "height":
+            return {}
+        return bare_number_answer(tracker, "height")
+
+    async def extract_weight(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "weight":
+            return {}
+        return bare_number_answer(tracker, "weight")
+
+    def validate_product(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        product = self._context.shop.catalogue.find(str(value or ""))
+        if product is None:
+            lines = self._context.conversation.product
+            dispatcher.utter_message(text=lines.not_in_catalogue.format(
+                names=names(p for p in self._context.shop.catalogue.products if p.size_chart)))
+            return {"product": None}
+        return {"product": product.id, "product_candidates": None}
+
+    def validate_height(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        height = _number(value)
+        if height is None or not PLAUSIBLE_HEIGHT_CM[0] <= height <= PLAUSIBLE_HEIGHT_CM[1]:
+            dispatcher.utter_message(text=self._context.conversation.product.implausible_height.format(
+                height=value if height is None else f"{height:g}"))
+            return {"height": None}
+        return {"height": height}
+
+    def validate_weight(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        weight = _number(value)
+        if weight is None or not PLAUSIBLE_WEIGHT_KG[0] <= weight <= PLAUSIBLE_WEIGHT_KG[1]:
+            dispatcher.utter_message(text=self._context.conversation.product.implausible_weight.format(
+                weight=value if weight is None else f"{weight:g}"))
+            return {"weight": None}
+        return {"weight": weight}
+
+
+class ActionAskProduct(ShopAction):
+    """The form asks which product (the candidates of a garment word as buttons)."""
+
+    def name(self) -> Text:
+        return "action_ask_product"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        catalogue = context.shop.catalogue
+        candidates = [p for p in (catalogue.find(i) for i in tracker.get_slot("product_candidates") or []) if p]
+        ask_which_product(dispatcher, context, candidates)
+        return [SlotSet("last_topic", TOPIC)]
+
+
+class ActionAskHeight(ShopAction):
+    """The form asks for height (and weight, when neither is known)."""
+
+    def name(self) -> Text:
+        return "action_ask_height"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        product = context.shop.catalogue.find(tracker.get_slot("product") or "")
+        ask_measurements(dispatcher, tracker, context, product)
+        return [SlotSet("last_topic", TOPIC)]
+
+
+class ActionAskWeight(ShopAction):
+    """The form asks for weight once height is known."""
+
+    def name(self) -> Text:
+        return "action_ask_weight"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        product = context.shop.catalogue.find(tracker.get_slot("product") or "")
+        ask_measurements(dispatcher, tracker, context, product)
+        return [SlotSet("last_topic", TOPIC)]
+
+
+class ActionAdviseSize(ShopAction):
+    """Runs when the form has product, height and weight: the size and why, from that product's chart."""
+
+    def name(self) -> Text:
+        return "action_advise_size"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        product = context.shop.catalogue.find(tracker.get_slot("product") or "")
+        if product is None:  # the form guarantees one; a catalogue edit mid-chat may remove it
+            ask_which_product(dispatcher, context, [])
+            return [SlotSet("product", None)]
+        return advise(dispatcher, tracker, context, product)
+
+
+class ActionReadBuyerFacts(ShopAction):
+    """Slot mapping run after every message: the page's product and the buyer's usual size.
+
+    The shop page sends the product the buyer is looking at as message metadata (``product``).
+    It becomes the product in view when the buyer opens a new page, not on every message, so a
+    product named in the chat stays in view while the buyer stays on the same page.
+    """
+
+    def name(self) -> Text:
+        return "action_read_buyer_facts"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        events: List[EventType] = []
+        metadata = tracker.latest_message.get("metadata") or {}
+        page = metadata.get("product") if isinstance(metadata, dict) else None
+        page_product = context.shop.catalogue.find(str(page)) if page else None
+        if page_product and page_product.id != tracker.get_slot("page_product"):
+            events.append(SlotSet("page_product", page_product.id))
+            if not latest_entity(tracker, "product"):
+                events.append(SlotSet("product", page_product.id))
+        sizes = [e for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "size"]
+        habit = usual_size(tracker.latest_message.get("text") or "", sizes)
+        if habit:
+            events.append(SlotSet("usual_size", habit))
+        return events
+
+    async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        # Runs on every message: an empty message or broken data must not make it talk.
+        try:
+            context = shop_context.current()
+        except ShopDataError:
+            return []
+        return self.answer(CollectingDispatcher(), tracker, context)
+
+
+class ActionStartFromProduct(ShopAction):
+    """/start_from_product{"product": ...}: the chat opens from a product page."""
+
+    def name(self) -> Text:
+        return "action_start_from_product"
+
+    def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
+        product = context.shop.catalogue.find(latest_entity(tracker, "product") or tracker.get_slot("product") or "")
+        if product is None:
+            dispatcher.utter_message(text=context.conversation.smalltalk_reply(
+                "greet", shop_name=context.shop.policy.shop.name))
+            return []
+        dispatcher.utter_message(text=context.conversation.product.page_product.format(
+            name=product.name, price=yuan(product.price)))
+        return [SlotSet("product", product.id), SlotSet("page_product", product.id)]
