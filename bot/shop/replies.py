@@ -23,6 +23,9 @@ _HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
 #: Passed to every size_advice template (bot/shop/sizing.py answer_size).
 _BUYER = ("product", "size", "height", "weight", "runs", "note")
 _PAIR = ("smaller", "larger")
+#: Passed to every order reply (bot/orders/answers.py): the order's 尾号 and its goods.
+_ORDER = ("tail", "items")
+_RETURN = (*_ORDER, "signed", "days", "deadline", "days_since")
 
 #: Every template the code renders, by ``topic.key``, with the fields it may use. The loader
 #: refuses a replies file that lacks one of these, adds one the code never renders, or uses a field
@@ -235,6 +238,95 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "no_match_garment": _fields("garment"),
         "no_match_gender_garment": _fields("gender", "garment"),
         "closing": _fields(),
+    },
+    # bot/orders/answers.py: orders looked up in the order store
+    "order": {
+        "label": _fields("date", "items", "tail"),
+        "label_item": _fields("name", "color", "size"),
+        "label_more": _fields("item", "count"),
+        "moment": _fields("day", "time"),
+    },
+    "order_track": {
+        "unpaid": _fields(*_ORDER, "when", "cutoff"),
+        "paid": _fields(*_ORDER, "when"),
+        "paid_overdue": _fields(*_ORDER, "when"),
+        "packed": _fields(*_ORDER, "courier", "tracking_no"),
+        "shipped": _fields(*_ORDER, "courier", "tracking_no", "shipped"),
+        "last_event": _fields("event_time", "event"),
+        "no_events": _fields(),
+        "arrival": _fields("region", "days", "arrival"),
+        "late": _fields(*_ORDER, "courier", "tracking_no", "shipped", "arrival"),
+        "late_hand_off": _fields("courier", "tracking_no"),
+        "signed": _fields(*_ORDER, "signed"),
+        "closed": _fields(*_ORDER),
+    },
+    "order_modify": {
+        "ask": _fields(*_ORDER),
+        "change_address": _fields("address"),
+        "change_item": _fields("product", "variant"),
+        "change_remark": _fields("remark"),
+        "confirm": _fields(*_ORDER, "changes"),
+        "done": _fields(*_ORDER, "changes"),
+        "self_address": _fields(*_ORDER, "steps"),
+        "self_item": _fields(*_ORDER, "product", "variant"),
+        "no_color": _fields("product", "color", "colors"),
+        "no_size": _fields("product", "size", "sizes"),
+        "sold_out": _fields("product", "variant"),
+        "what_address": _fields(),
+        "what_item": _fields(),
+        "what_remark": _fields(),
+        "refuse_packed": _fields(*_ORDER, "what"),
+        "refuse_shipped": _fields(*_ORDER, "what", "shipped", "courier", "days"),
+        "redirect_try": _fields("courier"),
+        "refuse_signed": _fields(*_ORDER, "days"),
+        "refuse_closed": _fields(*_ORDER),
+    },
+    "order_cancel": {
+        "self_service": _fields(*_ORDER, "steps"),
+        "confirm": _fields(*_ORDER, "amount", "refund_note"),
+        "done": _fields(*_ORDER, "amount", "refund_note"),
+        "packed": _fields(*_ORDER),
+        "shipped": _fields(*_ORDER, "shipped", "courier", "days"),
+        "signed": _fields(*_ORDER, "days"),
+        "closed": _fields(*_ORDER),
+    },
+    "order_return": {
+        "not_shipped": _fields(*_ORDER),
+        "in_transit": _fields(*_ORDER, "days"),
+        "closed": _fields(*_ORDER),
+        "eligible": _fields(*_RETURN),
+        "conditions": _fields("conditions"),
+        "eligible_quality": _fields(*_RETURN),
+        "window_closed": _fields(*_RETURN),
+        "quality_late": _fields(*_RETURN),
+        "kind_return": _fields(),
+        "kind_exchange": _fields(),
+        "kind_refund": _fields(),
+        "recorded": _fields(*_ORDER, "kind"),
+        "exchange_steps": _fields("steps"),
+        "quality_postage": _fields("postage_max"),
+    },
+    "order_refund": {
+        key: _fields(*_ORDER, "kind", "date", "refund_by", "amount", "refund_days", "refund_note")
+        for key in (
+            "none", "requested", "approved", "returned", "exchange_returned", "late", "refunded", "rejected",
+        )
+    },
+    "order_complaint": {
+        key: _fields(*_ORDER, "postage_max")
+        for key in (
+            "wrong_item", "missing_item", "damaged", "color_difference", "other",
+            "ask_details", "ask_photo", "recorded", "not_shipped",
+        )
+    },
+    # Written into the order's remarks for the warehouse and colleagues, never sent to the buyer.
+    "order_remarks": {
+        "address": _fields("date", "old", "new"),
+        "item": _fields("date", "product", "old", "new"),
+        "remark": _fields("date", "remark"),
+        "cancel": _fields("date", "amount"),
+        "return": _fields("date", "kind", "reason"),
+        "complaint": _fields("date", "kind", "description"),
     },
 }
 

@@ -352,6 +352,33 @@ class Payment(StrictModel):
     keywords: PaymentKeywords
 
 
+FlagColour = Literal["红旗", "黄旗", "绿旗", "蓝旗", "紫旗"]
+
+
+class OrderFlags(StrictModel):
+    """Which flag colour (插旗) marks an order remark, by purpose, so the warehouse sees it at a glance."""
+
+    address_change: FlagColour
+    item_change: FlagColour
+    cancel: FlagColour
+    after_sale: FlagColour
+    other: FlagColour
+
+
+class OrderHandling(StrictModel):
+    """How agents and the bot handle existing orders: remarks, late parcels, self-service paths."""
+
+    flags: OrderFlags
+    #: A shipped parcel counts as late this many days after the latest day of its delivery estimate.
+    late_after_days: Days
+    #: Where a buyer changes the address of an unpaid order themselves.
+    address_self_service_steps: List[Text]
+    #: Where a buyer cancels an unpaid order themselves.
+    cancel_self_service_steps: List[Text]
+    #: How the money of a cancelled or refunded order comes back.
+    refund_arrival_note: Text
+
+
 class Policy(StrictModel):
     """The whole shop policy, as in data/shop/policy.yml."""
 
@@ -370,6 +397,7 @@ class Policy(StrictModel):
     pricing: Pricing
     promotions: List[Promotion] = []
     payment: Payment
+    orders: OrderHandling
     #: Shop words buyers use (七天无理由, 运费险...): added to the tokenizer's dictionary.
     glossary: List[Text] = []
 
