@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup check-shop data train run chat validate test test-unit test-stories clean
+.PHONY: help setup check-shop data train orders run chat validate test test-unit test-stories clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,11 +27,14 @@ data: check-shop ## Regenerate the jieba dictionary and lookup tables from the s
 train: data ## Train the model if data, config or domain changed since the last one
 	@bash scripts/train_if_needed.sh
 
-run: train ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
+orders: setup ## (Re)create the demo buyer's orders, timed from now (SQLite var/orders.sqlite, or $$DATABASE_URL)
+	@$(PY) -m bot.orders.seed
+
+run: train orders ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
 	@bash scripts/run.sh
 
 chat: setup ## Chat with the running assistant in this terminal (start `make run` first)
-	@$(PY) scripts/chat.py
+	@$(PY) scripts/chat.py $(ARGS)
 
 validate: setup ## Check the training data and domain (rasa data validate)
 	@$(RASA) data validate $(RASA_DATA) --fail-on-warnings

@@ -1,14 +1,14 @@
-"""Return rules and return requests, answered from the policy."""
+"""Return rules: for an order of the buyer's, whether it can be returned; otherwise the policy."""
 from __future__ import annotations
 
 from typing import List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 
-from actions.base import ShopAction, entity_or_slot
+from actions.orders import reply_order_question
 from actions.shop_context import ShopContext
-from bot.shop import answer_return_policy
+from actions.base import ShopAction
 
 
 class ActionAnswerReturnPolicy(ShopAction):
@@ -18,7 +18,6 @@ class ActionAnswerReturnPolicy(ShopAction):
         return "action_answer_return_policy"
 
     def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
-        product = context.shop.catalogue.find(entity_or_slot(tracker, "product") or "")
-        answer = answer_return_policy(context.shop, product=product)
-        dispatcher.utter_message(text=answer.text)
-        return [SlotSet("last_topic", "return_policy")]
+        # About an order of the buyer's (这件风衣能退吗 / an order number): that order's eligibility;
+        # otherwise the rules in general.
+        return reply_order_question(dispatcher, tracker, context, "ask_return_policy")

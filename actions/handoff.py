@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
 from actions.base import ShopAction, add_handoff_reason
+from actions.orders import answer_for_order, choose_order, order_store
 from actions.shop_context import ShopContext
 from bot.shop.fields import hhmm
 from bot.shop.service_hours import agents_on_duty, next_on_duty_label
@@ -54,5 +55,10 @@ class ActionHandleQualityComplaint(ShopAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
     ) -> List[EventType]:
+        store = order_store()
+        choice = choose_order(tracker, context, store, "complain_quality")
+        if choice.order is not None:
+            # Recorded on the order and always handed off with high priority.
+            return answer_for_order(dispatcher, tracker, context, store, "complain_quality", choice.order)
         dispatcher.utter_message(text=context.conversation.handoff.quality)
-        return [add_handoff_reason(tracker, "complain_quality")]
+        return [add_handoff_reason(tracker, "complain_quality (high)"), SlotSet("last_topic", "complain_quality")]

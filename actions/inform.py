@@ -6,13 +6,14 @@ from typing import List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions.base import ShopAction, add_handoff_reason, latest_entity
+from actions.base import ShopAction, latest_entity
+from actions.orders import ORDER_TOPICS, reply_order_question
 from actions.product import described_facts, reply_product_question
 from actions.sizing import FORM, bare_number_answer, reply_size_followup
 from actions.shipping import reply_courier, reply_shipping_fee, reply_shipping_time
 from actions.shop_context import ShopContext
+from bot.text.order_requests import new_address
 
-ORDER_TOPICS = ("track_order", "modify_order", "cancel_order", "return_request")
 #: Facts that change a size answer: another product, a correction, a preference.
 SIZE_FACTS = ("height", "weight", "product", "garment", "fit", "size")
 PRODUCT_FACTS = ("product", "garment", "color", "size", "attribute")
@@ -49,10 +50,9 @@ class ActionHandleInform(ShopAction):
         if topic in ("ask_stock", "ask_product") and has_any(tracker, PRODUCT_FACTS):
             return reply_product_question(dispatcher, tracker, context, topic, follow_up=True)
         order_id = latest_entity(tracker, "order_id")
-        if order_id:
-            lines = context.conversation.orders
-            dispatcher.utter_message(text=lines.got_order_id.format(order_id=order_id))
-            return [add_handoff_reason(tracker, topic if topic in ORDER_TOPICS else "order_question")]
+        if order_id or topic == "modify_order" and new_address(tracker.latest_message.get("text") or ""):
+            # The order number (or the new address) asked for: answer the order question now.
+            return reply_order_question(dispatcher, tracker, context, topic if topic in ORDER_TOPICS else "track_order")
         facts = described_facts(tracker, context)
         lines = context.conversation.inform
         dispatcher.utter_message(text=lines.noted.format(facts=facts) if facts else lines.nothing)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, input_problems
 from actions.shop_context import ShopContext
 from actions.inform import ActionHandleInform
+from actions.orders import reply_confirmation
 from actions.sizing import bare_number_answer
 from bot.shop.conversation import SMALLTALK_INTENTS
 
@@ -27,6 +28,11 @@ class ActionReplySmalltalk(ShopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
     ) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent in ("affirm", "deny"):
+            # 好的 / 不用了 right after "确认把地址改成…吗？": the answer to that question.
+            confirmed = reply_confirmation(dispatcher, tracker, context, confirmed=intent == "affirm")
+            if confirmed is not None:
+                return confirmed
         if intent in ("affirm", "deny") and (any(
             (e.get("entity") in FACT_ENTITIES) for e in tracker.latest_message.get("entities", []) or []
         ) or tracker.get_slot("last_topic") == "ask_size" and bare_number_answer(tracker)):

@@ -49,9 +49,9 @@ class Handoff(StrictModel):
 
 class OrderLines(StrictModel):
     ask_order_id: Text
-    got_order_id: Text
-    cancel_howto: Text
-    modify_howto: Text
+    which_order: Text
+    unknown_order: Text
+    change_dropped: Text
 
 
 class ProductLines(StrictModel):

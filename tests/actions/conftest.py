@@ -15,9 +15,14 @@ FIXED_NOW = "2026-11-23T15:20:00+08:00"
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
+def fixed_clock(monkeypatch, tmp_path):
     monkeypatch.setenv(shop_context.NOW_ENV, FIXED_NOW)
     monkeypatch.delenv(shop_context.SHOP_DIR_ENV, raising=False)
+    # An empty order store per test, never the repository's var/orders.sqlite (test_orders seeds its own).
+    import actions.orders
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty-orders.sqlite'}")
+    monkeypatch.setattr(actions.orders, "_store", None)
 
 
 def make_tracker(

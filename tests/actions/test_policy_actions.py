@@ -130,7 +130,7 @@ def test_outside_agents_hours_the_buyer_is_told_when_someone_replies(monkeypatch
 def test_quality_complaint_apologises_and_is_marked_for_a_person(conversation):
     messages, events = run(ActionHandleQualityComplaint(), make_tracker("complain_quality", "衣服破了个洞"))
     assert texts(messages) == [conversation.handoff.quality]
-    assert events == [SlotSet("handoff_reasons", ["complain_quality"])]
+    assert events == [SlotSet("handoff_reasons", ["complain_quality (high)"]), SlotSet("last_topic", "complain_quality")]
 
 
 def test_a_long_message_is_answered_with_a_note_that_only_its_start_was_read(shop, conversation):

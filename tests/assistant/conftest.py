@@ -13,11 +13,16 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
-from typing import Optional, Iterator
+from typing import Iterator, Optional
 
 import pytest
 import requests
+
+from bot.orders.seed import seed_demo_orders
+from bot.orders.store import OrderStore
+from bot.shop import load_shop
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "xiaodian.tar.gz"
@@ -42,9 +47,10 @@ def _free_port() -> int:
 class Assistant:
     """A client of the running assistant, speaking to it as the shop page and scripts do."""
 
-    def __init__(self, rasa_url: str, shop_dir: Path):
+    def __init__(self, rasa_url: str, shop_dir: Path, orders_url: str = ""):
         self.rasa_url = rasa_url
         self.shop_dir = shop_dir
+        self.orders_url = orders_url
         self.http = requests.Session()
 
     def send(self, sender: str, text: str, metadata: Optional[dict] = None) -> list:
@@ -96,6 +102,11 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     work = tmp_path_factory.mktemp("assistant")
     shop_dir = work / "shop"
     shutil.copytree(ROOT / "data" / "shop", shop_dir)
+    # The demo buyer's orders, timed from the fixed clock, in a store of this session's own.
+    orders_url = f"sqlite:///{work / 'orders.sqlite'}"
+    store = OrderStore(orders_url)
+    seed_demo_orders(store, datetime.fromisoformat(FIXED_NOW), shop=load_shop(shop_dir))
+    store.close()
     rasa_port, action_port = _free_port(), _free_port()
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
@@ -106,6 +117,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         TF_CPP_MIN_LOG_LEVEL="2",
         XIAODIAN_NOW=FIXED_NOW,
         XIAODIAN_SHOP_DIR=str(shop_dir),
+        DATABASE_URL=orders_url,
     )
     bin_dir = Path(sys.executable).parent
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
@@ -122,7 +134,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         url = f"http://127.0.0.1:{rasa_port}"
         try:
             _wait_until_ready(url, f"http://127.0.0.1:{action_port}", [actions, rasa], [rasa_log, action_log])
-            yield Assistant(url, shop_dir)
+            yield Assistant(url, shop_dir, orders_url)
         finally:
             for process in (rasa, actions):
                 process.terminate()

@@ -20,7 +20,7 @@ def test_the_shops_conversation_file_loads_with_every_smalltalk_intent():
     "old, new, expected",
     [
         ("欢迎光临{shop_name}", "欢迎光临{shopname}", ["smalltalk.greet[1]", "{shopname}"]),
-        ("{order_id}", "{order_id", ["orders.got_order_id", "bad braces"]),
+        ("{order_id}", "{order_id", ["orders.unknown_order", "bad braces"]),
         ("  empty: \"", "  empty: \"一\\n二\\n三\\n四\\n五", ["bad_input.empty", "lines"]),
     ],
     ids=["unknown-placeholder", "bad-braces", "too-many-lines"],
