@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-# 地址改成… / 改为… / 新地址：… / 收货地址是… : the rest of the message is the address.
-_ADDRESS_CUE = re.compile(
-    r"(?:(?:收货|收件|新的?|送货)?地址(?:要|帮我|麻烦)?(?:改成|改为|改到|换成|更改为|更新为|是|写|为)?|改成|改为|改到|换成|寄到|送到)"
-    r"\s*[:：]?\s*(?P<address>.+)$"
-)
+# 地址改成… / 帮我改为… / 寄到…: a change verb, then the address (tried first: 地址写错了 帮我改成X
+# means X). Else 新地址：… / 收货地址是…: a label, then the address.
+_CHANGE_CUE = re.compile(r"(?:改成|改为|改到|换成|更改为|更新为|寄到|送到)\s*[:：]?\s*(?P<address>.+)$")
+_LABEL_CUE = re.compile(r"(?:收货|收件|新的?|送货)?地址(?:是|为)?\s*[:：]?\s*(?P<address>.+)$")
 # An address names a place: a province/city/district/street/number word.
 _PLACE = re.compile(r"省|市|区|县|镇|乡|街道|路|街|巷|号|栋|幢|单元|室|村|小区|大厦|\[地址")
 MIN_ADDRESS_CHARS = 6
@@ -42,7 +41,7 @@ def new_address(text: str) -> Optional[str]:
     Returns:
         The address as written (trimmed), when the message gives one that names a place.
     """
-    match = _ADDRESS_CUE.search(text or "")
+    match = _CHANGE_CUE.search(text or "") or _LABEL_CUE.search(text or "")
     candidate = match["address"].strip(" ，,。.") if match else (text or "").strip()
     # After a cue one place word will do; a bare message must look like an address (two of them:
     # 发货时间是几号 is not one).
