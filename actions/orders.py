@@ -115,6 +115,10 @@ def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topi
         return OrderChoice(order) if order else OrderChoice(unknown_number=str(number))
     states = RELEVANT_STATES.get(topic, RELEVANT_STATES["track_order"])
     orders = [o for o in store.recent_orders(buyer, RECENT_ORDERS) if o.status in states]
+    if topic == "return_request" and asks_refund_progress(tracker.latest_message.get("text") or ""):
+        # 退款什么时候到账: the orders with a refund under way, when there are any.
+        refunding = [o for o in orders if o.latest_return and o.latest_return.open]
+        orders = refunding or orders
     products = mentioned_product_ids(tracker, context)
     if products:
         bought = [o for o in orders if any(item.product_id in products for item in o.items)]

@@ -191,3 +191,10 @@ def test_the_order_number_asked_for_answers_the_pending_question(store, shop):
     tracker = buyer_tracker("inform", shipped.id, [entity("order_id", shipped.id)], slots={"last_topic": "track_order"})
     messages, _ = run(ActionHandleInform(), tracker)
     assert texts(messages) == [answer_track_order(shop, shipped, NOW).text]
+
+
+def test_refund_progress_without_a_number_picks_the_order_with_a_refund_under_way(store, shop):
+    from bot.orders.answers import answer_refund_status
+
+    messages, _ = run(ActionAnswerOrderQuestion(), buyer_tracker("return_request", "退款什么时候到账"))
+    assert texts(messages) == [answer_refund_status(shop, order(store, "refund"), NOW).text]
