@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from itertools import pairwise
+from string import Formatter
 from typing import Dict, List, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -379,6 +380,83 @@ class OrderHandling(StrictModel):
     refund_arrival_note: Text
 
 
+# -- hand-off to a person (bot/handoff) ----------------------------------------------------------
+
+#: Why a person should follow up: the canonical reason keys, each configured under handoff.reasons.
+HANDOFF_REASONS = (
+    "request_human",
+    "complain_service",
+    "angry_words",
+    "complain_quality",
+    "refund",
+    "bargain_insists",
+    "bargain_over_limit",
+    "order_change_refused",
+    "late_parcel",
+    "not_understood_twice",
+    "unknown_fact",
+    "size_unknown",
+)
+HandoffPriority = Literal["urgent", "high", "normal"]
+#: Fields a next_step may use: the agent's limits from ``pricing``.
+NEXT_STEP_FIELDS = frozenset({"agent_discount_max", "compensation_max"})
+
+
+def _check_next_step(value: str) -> str:
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+    except ValueError as error:
+        raise ValueError(f"broken {{placeholder}}: {error} 花括号写错了") from None
+    unknown = names - NEXT_STEP_FIELDS
+    if unknown:
+        raise ValueError(
+            f"unknown field(s) {sorted(unknown)}; use {sorted(NEXT_STEP_FIELDS)} 只能用这些名字"
+        )
+    return value
+
+
+class HandoffReason(StrictModel):
+    """One reason to hand a chat to a person: whether it does, how urgently, what the agent does."""
+
+    enabled: StrictBool = True
+    priority: HandoffPriority
+    #: A few words saying why, shown on the ticket (买家要求转人工).
+    label: Text
+    #: What the agent does next; may use {agent_discount_max} and {compensation_max}.
+    next_step: Text
+
+    _next_step = validator("next_step", allow_reuse=True)(_check_next_step)
+
+
+class Handoff(StrictModel):
+    """When the bot hands a chat to a person, and what the ticket tells the agent."""
+
+    #: Words showing a buyer is angry (垃圾, 差评, 12315): a message with one goes to a person at once.
+    angry_words: List[Text]
+    #: The next step when no configured reason applies (a ticket opened by hand).
+    default_next_step: Text
+    #: Every reason key of HANDOFF_REASONS, configured.
+    reasons: Dict[str, HandoffReason]
+    #: The buyer's intents in words, for the ticket's summary (ask_size: 问尺码).
+    intent_words: Dict[str, Text] = {}
+
+    _default_step = validator("default_next_step", allow_reuse=True)(_check_next_step)
+
+    @validator("angry_words")
+    def _angry_unique(cls, value: List[str]) -> List[str]:
+        return _unique(value, "angry word")
+
+    @validator("reasons")
+    def _all_reasons(cls, value: Dict[str, HandoffReason]) -> Dict[str, HandoffReason]:
+        unknown = sorted(set(value) - set(HANDOFF_REASONS))
+        if unknown:
+            raise ValueError(f"unknown reason(s) {unknown}; expected {list(HANDOFF_REASONS)} 未知原因")
+        missing = [key for key in HANDOFF_REASONS if key not in value]
+        if missing:
+            raise ValueError(f"missing reason(s) {missing} 缺少原因")
+        return value
+
+
 class Policy(StrictModel):
     """The whole shop policy, as in data/shop/policy.yml."""
 
@@ -398,6 +476,7 @@ class Policy(StrictModel):
     promotions: List[Promotion] = []
     payment: Payment
     orders: OrderHandling
+    handoff: Handoff
     #: Shop words buyers use (七天无理由, 运费险...): added to the tokenizer's dictionary.
     glossary: List[Text] = []
 

@@ -1,0 +1,108 @@
+"""The hand-off ticket: the one definition of its JSON, shared by the bot, the store and the console."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Literal, Optional, Tuple
+
+from pydantic import BaseModel, Extra, validator
+
+Priority = Literal["urgent", "high", "normal"]
+Status = Literal["open", "claimed", "resolved"]
+Sender = Literal["buyer", "bot", "agent"]
+
+#: Sort order of priorities: urgent first.
+PRIORITY_RANK: Dict[str, int] = {"urgent": 0, "high": 1, "normal": 2}
+#: Statuses of a ticket someone still has to finish.
+ACTIVE_STATUSES: Tuple[str, ...] = ("open", "claimed")
+
+
+def _aware(value: datetime) -> datetime:
+    # A naive time would be read differently by each side; refuse it rather than guess.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return value
+
+
+class _Model(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        json_encoders = {datetime: lambda v: v.astimezone(timezone.utc).isoformat()}
+
+
+class TranscriptLine(_Model):
+    """One message of the chat: the buyer's (with what the bot understood and how sure), the bot's or an agent's."""
+
+    at: datetime
+    sender: Sender
+    text: str
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    agent: Optional[str] = None
+
+    _at = validator("at", allow_reuse=True)(_aware)
+
+
+class Note(_Model):
+    """An agent's note on the ticket (what was promised, the compensation given...)."""
+
+    at: datetime
+    agent: str
+    text: str
+
+    _at = validator("at", allow_reuse=True)(_aware)
+
+
+class Ticket(_Model):
+    """A chat handed to a person.
+
+    Attributes:
+        id: the ticket id.
+        conversation_id: the Rasa sender id of the chat.
+        buyer_id: the Taobao buyer id (message metadata), when known.
+        product_id: the product the buyer looked at or asked about.
+        order_ids: the orders mentioned.
+        reasons: canonical reason keys (bot.shop.schema.HANDOFF_REASONS), in the order they arose.
+        priority: ``urgent`` | ``high`` | ``normal``.
+        summary: 2-3 lines in Chinese an agent can act on without reading the chat.
+        facts: what the bot gathered (height, weight, size, amount asked off...), by slot name.
+        next_step: what the agent does next, one line per reason.
+        status: ``open`` -> ``claimed`` -> ``resolved``.
+        claimed_by, outcome: who took it and how it ended.
+        transcript, notes: the chat and the agents' notes, oldest first.
+    """
+
+    id: str
+    conversation_id: str
+    buyer_id: Optional[str] = None
+    product_id: Optional[str] = None
+    order_ids: List[str] = []
+    reasons: List[str] = []
+    priority: Priority = "normal"
+    summary: List[str] = []
+    facts: Dict[str, Any] = {}
+    next_step: str = ""
+    status: Status = "open"
+    claimed_by: Optional[str] = None
+    outcome: Optional[str] = None
+    created_at: datetime
+    updated_at: datetime
+    transcript: List[TranscriptLine] = []
+    notes: List[Note] = []
+
+    _times = validator("created_at", "updated_at", allow_reuse=True)(_aware)
+
+    @property
+    def priority_rank(self) -> Tuple[int, datetime, str]:
+        """Sort key of the queue: urgent first, then the oldest, then by id (stable)."""
+        return (PRIORITY_RANK[self.priority], self.created_at, self.id)
+
+    @property
+    def active(self) -> bool:
+        """Still to be finished (open or claimed)."""
+        return self.status in ACTIVE_STATUSES
+
+
+def highest_priority(priorities: List[str]) -> str:
+    """The most urgent of some priorities (``normal`` for none)."""
+    return min(priorities, key=PRIORITY_RANK.__getitem__, default="normal")

@@ -1,0 +1,151 @@
+"""When a chat goes to a person: reason keys, angry words, priorities, disabled reasons, next steps."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.handoff.triggers import HANDOFF_REASONS, decide_handoff, is_angry, reason_key
+from bot.shop.data_files import DEFAULT_SHOP_DIR
+from bot.shop.errors import ShopDataError
+
+
+@pytest.mark.parametrize(
+    "slot_string, key",
+    [
+        ("request_human", "request_human"),
+        ("complain_service", "complain_service"),
+        ("complain_quality (high)", "complain_quality"),
+        ("complain_quality: 破损 (high)", "complain_quality"),
+        ("complain_quality: 发错货 (high)", "complain_quality"),
+        ("repeated_bargain", "bargain_insists"),
+        ("bargain: repeated_bargain", "bargain_insists"),
+        ("bargain: prices_negotiable", "bargain_insists"),
+        ("bargain: over_agent_limit", "bargain_over_limit"),
+        ("not_understood_twice", "not_understood_twice"),
+        ("track_order: 催件", "late_parcel"),
+        ("track_order: 催发货", "late_parcel"),
+        ("modify_order: 快递改派", "order_change_refused"),
+        ("modify_order: 拦截改单", "order_change_refused"),
+        ("cancel_order: 拦截改单", "order_change_refused"),
+        ("return_request: 退款被拒", "refund"),
+        ("return_request: 退款超时", "refund"),
+        ("return_request: 质量问题超期", "complain_quality"),
+        ("ask_product: jk-down-01 fill_power", "unknown_fact"),
+        ("size_advice: out_of_range", "size_unknown"),
+        ("size_advice: far_apart", "size_unknown"),
+        ("something_new: whatever", "request_human"),
+        *((key, key) for key in HANDOFF_REASONS),
+    ],
+)
+def test_reason_key(slot_string, key):
+    assert reason_key(slot_string) == key
+
+
+@pytest.mark.parametrize(
+    "text, angry",
+    [
+        ("你们就是骗子", True),
+        ("什么垃圾质量", True),
+        ("再不发货我就给差评", True),
+        ("我要打 12315 投诉", True),
+        ("我要投诉你们", True),
+        ("放心不会给差评的", False),
+        ("这件衣服能便宜点吗", False),
+        ("", False),
+    ],
+)
+def test_is_angry(shop, text, angry):
+    assert is_angry(shop.policy, text) is angry
+
+
+@pytest.mark.parametrize(
+    "reasons, text, keys, priority",
+    [
+        ([], "你好", None, None),
+        (["request_human"], "转人工", ("request_human",), "normal"),
+        (["bargain: over_agent_limit"], "便宜50吧", ("bargain_over_limit",), "normal"),
+        (["track_order: 催件"], "怎么还没到", ("late_parcel",), "high"),
+        (["complain_service"], "态度太差", ("complain_service",), "high"),
+        # urgent first, whatever the order they arose in
+        (["request_human", "complain_quality (high)"], "衣服开线了", ("complain_quality", "request_human"), "urgent"),
+        (["return_request: 退款被拒"], "为什么拒绝退款", ("refund",), "urgent"),
+        ([], "你们这是骗人", ("angry_words",), "urgent"),
+        (["size_advice: out_of_range", "request_human"], "垃圾客服", ("angry_words", "size_unknown", "request_human"), "urgent"),
+        # the same key from two strings counts once
+        (["bargain: repeated_bargain", "repeated_bargain"], None, ("bargain_insists",), "normal"),
+    ],
+)
+def test_decide_handoff(shop, reasons, text, keys, priority):
+    decision = decide_handoff(shop.policy, reasons, text)
+    if keys is None:
+        assert decision is None
+        return
+    assert decision.reasons == keys
+    assert decision.priority == priority
+    assert len(decision.next_steps) == len(keys)
+
+
+def test_next_steps_use_the_agents_limits(shop):
+    pricing = shop.policy.pricing
+    quality = decide_handoff(shop.policy, ["complain_quality (high)"])
+    assert f"{pricing.compensation_max:g}元以内" in quality.next_step and "主管" in quality.next_step
+    bargain = decide_handoff(shop.policy, ["bargain: over_agent_limit"])
+    assert f"{pricing.agent_discount_max:g}元" in bargain.next_step and "{" not in bargain.next_step
+
+
+def _policy_with(shop_copy, change):
+    shop_copy.edit_yaml("policy.yml", lambda data: change(data["handoff"]))
+    return shop_copy.load().policy
+
+
+@pytest.fixture
+def shop_copy(tmp_path):
+    from tests.bot.shop.conftest import ShopCopy
+    import shutil
+
+    target = tmp_path / "shop"
+    shutil.copytree(DEFAULT_SHOP_DIR, target)
+    return ShopCopy(target)
+
+
+def test_disabled_reason_hands_nothing_off(shop_copy):
+    policy = _policy_with(shop_copy, lambda h: h["reasons"]["bargain_insists"].update(enabled=False))
+    assert decide_handoff(policy, ["bargain: repeated_bargain"], "便宜点") is None
+    assert decide_handoff(policy, ["bargain: repeated_bargain", "request_human"]).reasons == ("request_human",)
+
+
+def test_priority_and_words_come_from_the_policy(shop_copy):
+    def change(h):
+        h["reasons"]["request_human"]["priority"] = "high"
+        h["angry_words"].append("退钱")
+
+    policy = _policy_with(shop_copy, change)
+    assert decide_handoff(policy, ["request_human"]).priority == "high"
+    assert decide_handoff(policy, [], "快退钱").reasons == ("angry_words",)
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda h: h["reasons"].pop("refund"), "handoff.reasons"),
+        (lambda h: h["reasons"].update(vip={"priority": "high", "label": "x", "next_step": "y"}), "handoff.reasons"),
+        (lambda h: h["reasons"]["refund"].update(priority="asap"), "handoff.reasons.refund.priority"),
+        (lambda h: h["reasons"]["refund"].update(next_step="补偿{max}元"), "handoff.reasons.refund.next_step"),
+        (lambda h: h["reasons"]["refund"].update(colour="red"), "handoff.reasons.refund.colour"),
+        (lambda h: h.update(angry_words=["垃圾", "垃圾"]), "handoff.angry_words"),
+    ],
+)
+def test_policy_errors_name_file_and_field(shop_copy, change, field):
+    shop_copy.edit_yaml("policy.yml", lambda data: change(data["handoff"]))
+    with pytest.raises(ShopDataError) as error:
+        shop_copy.load()
+    assert "policy.yml" in str(error.value) and field in str(error.value)
+
+
+def test_every_intent_has_words():
+    from bot.shop.data_files import DEFAULT_SHOP_DIR as shop_dir
+
+    domain = yaml.safe_load((shop_dir.parents[1] / "domain.yml").read_text(encoding="utf-8"))
+    policy = yaml.safe_load((shop_dir / "policy.yml").read_text(encoding="utf-8"))
+    assert set(domain["intents"]) <= set(policy["handoff"]["intent_words"])
