@@ -1,0 +1,40 @@
+"""``python -m bot.web [--port N]``: start the shop page, chat widget, agents' console and ticket API."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import List, Optional
+
+from aiohttp import web
+
+from bot.web import keys
+from bot.web.app import create_app
+from bot.web.settings import DEFAULT_PORT, settings_from_env
+
+HOST = "127.0.0.1"
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("XIAODIAN_WEB_PORT") or DEFAULT_PORT))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from_env()
+    app = create_app(settings)
+    base = f"http://{HOST}:{args.port}"
+    print(f"Shop page (buyers):     {base}/")
+    print(f"Agents' console:        {base}/console")
+    if not app[keys.agents_key].exists():
+        print(f"No agents yet: add one with  python -m bot.web.agents add <name>  ({settings.agents_file})")
+    if not settings.action_token:
+        print("XIAODIAN_ACTION_TOKEN is not set: the action server cannot create tickets (POST /api/tickets)")
+    sys.stdout.flush()
+    web.run_app(app, host=HOST, port=args.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Agents who may sign in to the console: the agents file (YAML, salted scrypt hashes) and its CLI.
+
+Add or update an agent (prompts for the password twice)::
+
+    python -m bot.web.agents add xiaomei --display-name 小美
+    echo 'secret' | python -m bot.web.agents add xiaomei --password-stdin
+
+There is no default agent and no default password: without the file nobody can sign in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+#: scrypt cost: about 50 ms and 16 MB per check, enough to slow guessing, fast enough to sign in.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A person who answers buyers in the console."""
+
+    name: str
+    display_name: str
+    password_hash: str
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` for a new random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches a hash made by :func:`hash_password`."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+class AgentDirectory:
+    """The agents file, read on every use so an agent added while the service runs can sign in at once.
+
+    Args:
+        path: the YAML file (``agents: [{name, display_name, password_hash}]``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def load(self) -> Dict[str, Agent]:
+        if not self.exists():
+            return {}
+        data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+        agents = {}
+        for row in data.get("agents") or []:
+            if isinstance(row, dict) and row.get("name") and row.get("password_hash"):
+                name = str(row["name"])
+                agents[name] = Agent(name, str(row.get("display_name") or name), str(row["password_hash"]))
+        return agents
+
+    def get(self, name: str) -> Optional[Agent]:
+        return self.load().get(name)
+
+    def verify(self, name: str, password: str) -> Optional[Agent]:
+        """The agent when the name and password match, else None."""
+        agent = self.get(name)
+        if agent is None:
+            # Same work for unknown names, so timing does not tell which names exist.
+            check_password(password, hash_password("x"))
+            return None
+        return agent if check_password(password, agent.password_hash) else None
+
+    def save(self, agent: Agent) -> None:
+        """Add or replace one agent; the file is written with mode 0600."""
+        agents = self.load()
+        agents[agent.name] = agent
+        rows: List[dict] = [
+            {"name": a.name, "display_name": a.display_name, "password_hash": a.password_hash}
+            for a in agents.values()
+        ]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = "# 客服账号（由 python -m bot.web.agents add 生成；不要手工写密码）\n" + yaml.safe_dump(
+            {"agents": rows}, allow_unicode=True, sort_keys=False
+        )
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, self.path)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from bot.web.settings import DEFAULT_AGENTS_FILE
+
+    parser = argparse.ArgumentParser(prog="python -m bot.web.agents", description="Manage console agents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add an agent, or change an agent's password")
+    add.add_argument("name", help="sign-in name: lower-case letters, digits, - _ .")
+    add.add_argument("--display-name", help="name shown to colleagues (default: the sign-in name)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument(
+        "--file", type=Path, default=Path(os.environ.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE)
+    )
+    args = parser.parse_args(argv)
+
+    if not NAME_PATTERN.match(args.name):
+        print("ERROR: name must be lower-case letters, digits, - _ . (up to 32)", file=sys.stderr)
+        return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("ERROR: the two passwords differ", file=sys.stderr)
+            return 2
+    if len(password) < MIN_PASSWORD:
+        print(f"ERROR: the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
+        return 2
+    directory = AgentDirectory(args.file)
+    old = directory.get(args.name)
+    display = args.display_name or (old.display_name if old else args.name)
+    directory.save(Agent(args.name, display, hash_password(password)))
+    print(f"{'Updated' if old else 'Added'} agent {args.name} ({display}) in {args.file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The app factory: settings in, a ready aiohttp Application out (resources opened in cleanup_ctx)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import AsyncIterator, Awaitable, Callable, Optional
+
+import aiohttp
+from aiohttp import web
+
+from bot.handoff.store import TicketStore
+from bot.shop import load_shop
+from bot.web import keys
+from bot.web.agents import AgentDirectory
+from bot.web.rasa_client import RasaClient
+from bot.web.routes import setup_routes
+from bot.web.settings import Settings
+from bot.web.signing import Signer
+from bot.web.sockets import SocketRegistry
+
+#: Tickets POSTed by the action server carry a transcript; nothing else needs more than a few KB.
+MAX_BODY = 1024 * 1024
+
+#: Pages load only this site's own scripts, styles and sockets: no inline script, no CDN.
+CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+async def ticket_store_ctx(app: web.Application) -> AsyncIterator[None]:
+    store = TicketStore(app[keys.settings_key].ticket_store_url)
+    store.create_schema()
+    app[keys.store_key] = store
+    yield
+    store.close()
+
+
+async def rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.settings_key]
+    async with aiohttp.ClientSession() as session:
+        app[keys.rasa_key] = RasaClient(session, settings.rasa_url, timeout=settings.rasa_timeout)
+        yield
+
+
+async def close_sockets(app: web.Application) -> None:
+    # On shutdown, before cleanup: otherwise open widgets and consoles keep their handlers waiting.
+    await app[keys.buyer_sockets_key].close_all()
+    await app[keys.console_sockets_key].close_all()
+
+
+def create_app(settings: Settings, *, clock: Optional[Callable[[], datetime]] = None) -> web.Application:
+    """Build the web service.
+
+    Args:
+        settings: where Rasa, the ticket store, the agents file and the shop data are.
+        clock: returns "now" (timezone-aware); tests pass a fixed one.
+
+    Returns:
+        The application; the ticket store and the Rasa client open when it starts.
+    """
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
+    app[keys.settings_key] = settings
+    app[keys.shop_key] = load_shop(settings.shop_dir)
+    app[keys.agents_key] = AgentDirectory(settings.agents_file)
+    app[keys.signer_key] = Signer(settings.secret)
+    app[keys.clock_key] = clock or utc_now
+    app[keys.buyer_sockets_key] = SocketRegistry()
+    app[keys.console_sockets_key] = SocketRegistry()
+    app.cleanup_ctx.append(ticket_store_ctx)
+    app.cleanup_ctx.append(rasa_client_ctx)
+    app.on_shutdown.append(close_sockets)
+    setup_routes(app)
+    return app

@@ -1,0 +1,29 @@
+"""The app's typed keys (web.AppKey): the one place that names what lives on the application."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from aiohttp import web
+
+from bot.handoff.store import TicketStore
+from bot.shop import Shop
+from bot.web.agents import AgentDirectory
+from bot.web.rasa_client import RasaClient
+from bot.web.settings import Settings
+from bot.web.signing import Signer
+from bot.web.sockets import SocketRegistry
+
+settings_key = web.AppKey("settings", Settings)
+shop_key = web.AppKey("shop", Shop)
+store_key = web.AppKey("store", TicketStore)
+rasa_key = web.AppKey("rasa", RasaClient)
+agents_key = web.AppKey("agents", AgentDirectory)
+signer_key = web.AppKey("signer", Signer)
+#: The clock, so tests can fix "now"; returns a timezone-aware datetime.
+clock_key = web.AppKey("clock", Callable[[], datetime])
+#: Open buyer widgets, by buyer id: agent replies are pushed here.
+buyer_sockets_key = web.AppKey("buyer_sockets", SocketRegistry)
+#: Open consoles, all under one key: every ticket change is pushed to them.
+console_sockets_key = web.AppKey("console_sockets", SocketRegistry)

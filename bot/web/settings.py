@@ -1,0 +1,65 @@
+"""The web service's settings: where Rasa, the ticket store, the agents file and the shop data are."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_AGENTS_FILE = REPO_DIR / "var" / "agents.yml"
+DEFAULT_SECRET_FILE = REPO_DIR / "var" / "web_secret"
+DEFAULT_PORT = 8080
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs from outside.
+
+    Attributes:
+        secret: signs agents' session cookies and buyers' tokens (keep it across restarts, or buyers
+            lose their history and agents are signed out).
+        rasa_url: the Rasa server (with ``--enable-api``).
+        ticket_store_url: SQLAlchemy URL of the ticket store; None = the store's own default.
+        agents_file: YAML file of agents who may sign in to the console.
+        action_token: bearer token the action server uses to POST tickets; None disables that endpoint.
+        shop_dir: the shop's data directory; None = the repository's data/shop.
+        rasa_timeout: seconds to wait for Rasa before telling the buyer it is busy.
+    """
+
+    secret: bytes
+    rasa_url: str = "http://127.0.0.1:5005"
+    ticket_store_url: Optional[str] = None
+    agents_file: Path = DEFAULT_AGENTS_FILE
+    action_token: Optional[str] = None
+    shop_dir: Optional[Path] = None
+    rasa_timeout: float = 20.0
+
+
+def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE) -> bytes:
+    """The signing secret: ``XIAODIAN_WEB_SECRET``, else one kept in var/web_secret (created once, 0600)."""
+    if env.get("XIAODIAN_WEB_SECRET"):
+        return env["XIAODIAN_WEB_SECRET"].encode()
+    if secret_file.exists():
+        return secret_file.read_bytes().strip()
+    secret_file.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32).encode()
+    fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(value)
+    return value
+
+
+def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
+    """Settings from the environment (XIAODIAN_RASA_URL, XIAODIAN_TICKETS_URL, XIAODIAN_AGENTS_FILE,
+    XIAODIAN_ACTION_TOKEN, XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET), with local defaults."""
+    return Settings(
+        secret=load_secret(env),
+        rasa_url=env.get("XIAODIAN_RASA_URL", "http://127.0.0.1:5005"),
+        ticket_store_url=env.get("XIAODIAN_TICKETS_URL") or None,
+        agents_file=Path(env.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE),
+        action_token=env.get("XIAODIAN_ACTION_TOKEN") or None,
+        shop_dir=Path(env["XIAODIAN_SHOP_DIR"]) if env.get("XIAODIAN_SHOP_DIR") else None,
+    )

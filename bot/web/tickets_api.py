@@ -1,0 +1,221 @@
+"""The ticket JSON API: the action server creates tickets (bearer token); agents claim, reply, note, resolve.
+
+Ticket JSON is bot.handoff.ticket.Ticket's own (``Ticket.json()``): one definition on both sides.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any, Dict, Optional
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.handoff.store import TicketError, TicketNotFound, TicketTaken
+from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.web import keys
+from bot.web.console import agent_only
+from bot.web.live import notify_consoles, push_to_buyer
+from bot.web.rasa_client import RasaUnavailable
+from bot.web.requests import BadRequest, json_error, message_text, read_json
+
+log = logging.getLogger(__name__)
+
+RESOLVED_NOTICE = "本次人工服务已结束，还有问题可以继续问我哦"
+#: Slot the bot reads after a hand-back (domain.yml must declare it).
+OUTCOME_SLOT = "handoff_outcome"
+MAX_OUTCOME = 500
+
+
+def ticket_json(ticket: Ticket) -> Dict[str, Any]:
+    return json.loads(ticket.json())
+
+
+def _ticket_or_404(request: web.Request) -> Ticket:
+    try:
+        return request.app[keys.store_key].get(request.match_info["ticket_id"])
+    except TicketNotFound:
+        raise web.HTTPNotFound(
+            text=json.dumps({"error": "no such ticket 没有这个工单", "field": "ticket_id"}),
+            content_type="application/json",
+        ) from None
+
+
+def _bearer_ok(request: web.Request) -> Optional[web.Response]:
+    expected = request.app[keys.settings_key].action_token
+    if not expected:
+        return json_error(403, "ticket creation is off: set XIAODIAN_ACTION_TOKEN (web service and actions)")
+    given = request.headers.get("Authorization", "")
+    if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), expected.encode()):
+        return json_error(401, "Authorization: Bearer <XIAODIAN_ACTION_TOKEN> required", "Authorization")
+    return None
+
+
+async def create_ticket(request: web.Request) -> web.Response:
+    """POST /api/tickets (action server, bearer token): create, or merge into the chat's open ticket."""
+    refused = _bearer_ok(request)
+    if refused is not None:
+        return refused
+    try:
+        body = await read_json(request)
+        ticket = Ticket.parse_obj(body)
+    except BadRequest as error:
+        return error.response()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        return json_error(400, f"{field}: {first['msg']}", field)
+    stored = request.app[keys.store_key].create(ticket)
+    await notify_consoles(request.app, stored.id, "created")
+    return web.json_response(ticket_json(stored), status=201)
+
+
+@agent_only
+async def list_tickets(request: web.Request) -> web.Response:
+    """GET /api/tickets: the queue (open and claimed), by priority then age."""
+    queue = request.app[keys.store_key].queue()
+    return web.json_response({"tickets": [ticket_json(t) for t in queue], "agent": request["agent"].name})
+
+
+@agent_only
+async def get_ticket(request: web.Request) -> web.Response:
+    """GET /api/tickets/{id}."""
+    return web.json_response(ticket_json(_ticket_or_404(request)))
+
+
+def _conflict(message: str, ticket: Ticket) -> web.Response:
+    return web.json_response(
+        {"error": message, "field": None, "claimed_by": ticket.claimed_by, "status": ticket.status},
+        status=409,
+    )
+
+
+async def _optional_json(request: web.Request) -> Dict[str, Any]:
+    return await read_json(request) if request.can_read_body else {}
+
+
+@agent_only
+async def claim(request: web.Request) -> web.Response:
+    """POST /api/tickets/{id}/claim {take_over?: bool}: 409 when another agent has it, unless take_over."""
+    app, agent = request.app, request["agent"]
+    ticket = _ticket_or_404(request)
+    try:
+        body = await _optional_json(request)
+    except BadRequest as error:
+        return error.response()
+    if ticket.status == "resolved":
+        return _conflict("ticket is already resolved 工单已解决", ticket)
+    try:
+        take_over = bool(body.get("take_over"))
+        app[keys.store_key].claim(ticket.id, agent.name, at=app[keys.clock_key](), take_over=take_over)
+    except TicketTaken as error:
+        return _conflict(f"taken by {error.claimed_by} 已被同事接手", app[keys.store_key].get(ticket.id))
+    except TicketError as error:
+        return _conflict(str(error), app[keys.store_key].get(ticket.id))
+    if ticket.claimed_by != agent.name:
+        await push_to_buyer(app, ticket.buyer_id, {"type": "system", "text": f"客服{agent.display_name}为您服务"})
+    await notify_consoles(app, ticket.id, "claimed")
+    return web.json_response(ticket_json(app[keys.store_key].get(ticket.id)))
+
+
+def _must_hold(ticket: Ticket, agent_name: str) -> Optional[web.Response]:
+    if ticket.status == "resolved":
+        return _conflict("ticket is already resolved 工单已解决", ticket)
+    if ticket.status != "claimed" or ticket.claimed_by != agent_name:
+        who = ticket.claimed_by or "nobody"
+        return _conflict(f"claimed by {who}: claim or take it over first 请先接手工单", ticket)
+    return None
+
+
+@agent_only
+async def reply(request: web.Request) -> web.Response:
+    """POST /api/tickets/{id}/reply {text}: to the buyer's widget now, into the transcript and the tracker."""
+    app, agent = request.app, request["agent"]
+    ticket = _ticket_or_404(request)
+    try:
+        text = message_text(await read_json(request))
+    except BadRequest as error:
+        return error.response()
+    refused = _must_hold(ticket, agent.name)
+    if refused is not None:
+        return refused
+    now = app[keys.clock_key]()
+    store = app[keys.store_key]
+    try:
+        line = TranscriptLine(
+            at=now, sender="agent", text=text, intent=None, confidence=None, agent=agent.name
+        )
+        store.add_line(ticket.id, line)
+    except TicketError as error:
+        return _conflict(str(error), store.get(ticket.id))
+    delivered = await push_to_buyer(
+        app, ticket.buyer_id,
+        {"type": "reply", "sender": "agent", "agent": agent.display_name, "text": text,
+         "at": now.timestamp()},
+    )
+    # Recorded as a bot event so Rasa's tracker (and so the buyer's history and the bot) keep the reply.
+    event = {"event": "bot", "text": text, "timestamp": now.timestamp(), "data": {},
+             "metadata": {"agent": agent.name, "agent_display": agent.display_name}}
+    try:
+        await app[keys.rasa_key].append_event(ticket.conversation_id, event)
+        in_tracker = True
+    except RasaUnavailable as error:
+        log.warning("agent reply kept on ticket %s only: %s", ticket.id, error)
+        in_tracker = False
+    await notify_consoles(app, ticket.id, "agent_reply")
+    return web.json_response(
+        {"ticket": ticket_json(store.get(ticket.id)), "delivered": delivered > 0, "in_tracker": in_tracker}
+    )
+
+
+@agent_only
+async def note(request: web.Request) -> web.Response:
+    """POST /api/tickets/{id}/note {text}: an internal note (never shown to the buyer)."""
+    app, agent = request.app, request["agent"]
+    ticket = _ticket_or_404(request)
+    try:
+        text = message_text(await read_json(request))
+    except BadRequest as error:
+        return error.response()
+    try:
+        app[keys.store_key].add_note(ticket.id, agent.name, text, app[keys.clock_key]())
+    except TicketError as error:
+        return _conflict(str(error), ticket)
+    await notify_consoles(app, ticket.id, "note")
+    return web.json_response(ticket_json(app[keys.store_key].get(ticket.id)))
+
+
+@agent_only
+async def resolve(request: web.Request) -> web.Response:
+    """POST /api/tickets/{id}/resolve {outcome}: only the claimer; hands the chat back to the bot."""
+    app, agent = request.app, request["agent"]
+    ticket = _ticket_or_404(request)
+    try:
+        outcome = message_text(await read_json(request), "outcome")
+        if len(outcome) > MAX_OUTCOME:
+            raise BadRequest(f"outcome is longer than {MAX_OUTCOME} characters", "outcome")
+    except BadRequest as error:
+        return error.response()
+    refused = _must_hold(ticket, agent.name)
+    if refused is not None:
+        return refused
+    now = app[keys.clock_key]()
+    try:
+        app[keys.store_key].resolve(ticket.id, agent.name, outcome, now)
+    except TicketError as error:
+        return _conflict(f"{error}: take it over first 请先接手工单", app[keys.store_key].get(ticket.id))
+    try:
+        await app[keys.rasa_key].append_event(
+            ticket.conversation_id,
+            {"event": "slot", "name": OUTCOME_SLOT, "value": outcome, "timestamp": now.timestamp()},
+        )
+        in_tracker = True
+    except RasaUnavailable as error:
+        log.warning("outcome of ticket %s not given to Rasa: %s", ticket.id, error)
+        in_tracker = False
+    await push_to_buyer(app, ticket.buyer_id, {"type": "resolved", "text": RESOLVED_NOTICE})
+    await notify_consoles(app, ticket.id, "resolved")
+    stored = app[keys.store_key].get(ticket.id)
+    return web.json_response({"ticket": ticket_json(stored), "in_tracker": in_tracker})

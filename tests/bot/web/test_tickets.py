@@ -1,0 +1,102 @@
+"""The ticket API: the action server's token, claiming and taking over, replies to the buyer, hand-back."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from bot.web.tickets_api import RESOLVED_NOTICE
+from tests.bot.web.conftest import ACTION_TOKEN, buyer_says, identity_of, open_ticket, sign_in
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", ACTION_TOKEN, f"Basic {ACTION_TOKEN}"])
+async def test_creating_a_ticket_needs_the_action_token(client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = await client.post("/api/tickets", json={"conversation_id": "b-1"}, headers=headers)
+    assert response.status == 401
+
+
+async def test_an_invalid_ticket_is_refused_naming_the_field(client):
+    response = await client.post("/api/tickets", json={"id": "t-1", "conversation_id": "b-1", "priority": "asap"},
+                                 headers={"Authorization": f"Bearer {ACTION_TOKEN}"})
+    assert response.status == 400
+    assert (await response.json())["field"] in {"priority", "created_at"}
+
+
+async def test_a_new_ticket_is_in_the_queue(client):
+    buyer = identity_of(await buyer_says(client, "我要人工"))
+    ticket = await open_ticket(client, buyer["buyer_id"])
+    headers = await sign_in(client, "alice")
+    queue = await (await client.get("/api/tickets", headers=headers)).json()
+    assert [t["id"] for t in queue["tickets"]] == [ticket["id"]]
+    assert (await client.get("/api/tickets/nope", headers=headers)).status == 404
+
+
+async def test_only_the_claimer_resolves_and_taking_over_is_explicit(client, fake_rasa):
+    buyer = identity_of(await buyer_says(client, "我要人工"))
+    ticket_id = (await open_ticket(client, buyer["buyer_id"]))["id"]
+    alice, bob = await sign_in(client, "alice"), await sign_in(client, "bob")
+    path = f"/api/tickets/{ticket_id}"
+
+    assert (await client.post(f"{path}/resolve", json={"outcome": "x"}, headers=alice)).status == 409  # not claimed
+    assert (await client.post(f"{path}/claim", headers=alice)).status == 200
+    taken = await client.post(f"{path}/claim", headers=bob)
+    assert taken.status == 409 and (await taken.json())["claimed_by"] == "alice"
+    refused = await client.post(f"{path}/resolve", json={"outcome": "已退款"}, headers=bob)
+    assert refused.status == 409 and (await refused.json())["claimed_by"] == "alice"
+    assert (await client.post(f"{path}/reply", json={"text": "我来"}, headers=bob)).status == 409
+
+    over = await client.post(f"{path}/claim", json={"take_over": True}, headers=bob)
+    assert over.status == 200 and (await over.json())["claimed_by"] == "bob"
+    assert (await client.post(f"{path}/resolve", json={"outcome": "已退款"}, headers=alice)).status == 409
+    assert (await client.post(f"{path}/resolve", json={"outcome": ""}, headers=bob)).status == 400
+    done = await client.post(f"{path}/resolve", json={"outcome": "已退款"}, headers=bob)
+    assert done.status == 200
+    assert (await done.json())["ticket"]["status"] == "resolved"
+
+    # Handed back: Rasa's tracker got the outcome and the next message goes to Rasa again.
+    assert {"event": "slot", "name": "handoff_outcome", "value": "已退款"}.items() <= \
+        fake_rasa.events[buyer["buyer_id"]][-1].items()
+    again = await buyer_says(client, "谢谢", buyer)
+    assert again["handed_off"] is False and again["replies"][0]["text"] == "收到：谢谢"
+
+
+async def test_an_agents_reply_reaches_the_buyers_widget_live(client, fake_rasa):
+    buyer = identity_of(await buyer_says(client, "衣服破了"))
+    ticket_id = (await open_ticket(client, buyer["buyer_id"], ["complain_quality"]))["id"]
+    alice = await sign_in(client, "alice")
+    widget = await client.ws_connect("/ws/buyer", params=buyer)
+
+    await client.post(f"/api/tickets/{ticket_id}/claim", headers=alice)
+    assert (await widget.receive_json(timeout=2)) == {"type": "system", "text": "客服小美为您服务"}
+    answer = await client.post(f"/api/tickets/{ticket_id}/reply", json={"text": "<b>抱歉</b>，马上补发"},
+                               headers=alice)
+    assert answer.status == 200
+    assert (await answer.json())["delivered"] is True
+    pushed = await widget.receive_json(timeout=2)
+    assert (pushed["type"], pushed["agent"], pushed["text"]) == ("reply", "小美", "<b>抱歉</b>，马上补发")
+
+    # Kept in the ticket's transcript and in Rasa's tracker (as a bot event naming the agent).
+    stored = await (await client.get(f"/api/tickets/{ticket_id}", headers=alice)).json()
+    assert (stored["transcript"][-1]["sender"], stored["transcript"][-1]["agent"]) == ("agent", "alice")
+    event = fake_rasa.events[buyer["buyer_id"]][-1]
+    assert (event["event"], event["text"], event["metadata"]["agent"]) == ("bot", "<b>抱歉</b>，马上补发", "alice")
+    history = await (await client.get("/api/buyer/history", params=buyer)).json()
+    assert [(m["sender"], m["agent"]) for m in history["messages"]].count(("agent", "小美")) == 1
+
+    assert (await client.post(f"/api/tickets/{ticket_id}/note", json={"text": "已补发"}, headers=alice)).status == 200
+    await client.post(f"/api/tickets/{ticket_id}/resolve", json={"outcome": "补发"}, headers=alice)
+    assert (await widget.receive_json(timeout=2)) == {"type": "resolved", "text": RESOLVED_NOTICE}
+    await widget.close()
+
+
+async def test_buyer_socket_checks_origin_and_is_closed_on_shutdown(make_client, fake_rasa):
+    client = await make_client(fake_rasa.url)
+    buyer = identity_of(await buyer_says(client, "在吗"))
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect("/ws/buyer", params=buyer, headers={"Origin": "http://evil.example"})
+    assert refused.value.status == 403
+    widget = await client.ws_connect("/ws/buyer", params=buyer, headers={"Origin": f"http://{client.host}:{client.port}"})
+    await client.server.app.shutdown()
+    message = await widget.receive(timeout=2)
+    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
