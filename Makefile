@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup check-shop data train orders run chat validate test test-unit test-stories clean
+.PHONY: help setup check-shop data train orders run agent chat validate test test-unit test-stories clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ orders: setup ## (Re)create the demo buyer's orders, timed from now (SQLite var/
 
 run: train orders ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
 	@bash scripts/run.sh
+
+agent: setup ## Add an agent for the console, or change their password: make agent NAME=xiaomei
+	@test -n "$(NAME)" || { echo "usage: make agent NAME=<agent name>" >&2; exit 2; }
+	@$(PY) -m bot.web.agents add $(NAME)
 
 chat: setup ## Chat with the running assistant in this terminal (start `make run` first)
 	@$(PY) scripts/chat.py $(ARGS)

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
 from actions.shop_context import ShopContext
+from actions.tickets import hand_off_if_needed
 from bot.shop import ShopDataError
 
 logger = logging.getLogger(__name__)
@@ -79,4 +80,7 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
             return []
         if "too_long" in problems:
             dispatcher.utter_message(text=context.conversation.bad_input.too_long)
-        return self.answer(dispatcher, tracker, context)
+        events = self.answer(dispatcher, tracker, context)
+        replies = [m.get("text") or "" for m in dispatcher.messages]
+        await hand_off_if_needed(tracker, context, events, replies)
+        return events

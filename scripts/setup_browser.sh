@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes sure Debian's Chromium is installed for the browser tests (Playwright drives it through
+# executable_path; Playwright's own browser downloads are not reachable here). Does nothing when found.
+set -euo pipefail
+
+for candidate in "${XIAODIAN_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+  if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+    exit 0
+  fi
+done
+
+if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    SUDO=""
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+  else
+    SUDO="no"
+  fi
+  if [ "$SUDO" != "no" ]; then
+    echo "==> Installing Debian's chromium for the browser tests (about a minute)"
+    start=$(date +%s)
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+    echo "==> chromium installed in $(( $(date +%s) - start )) s"
+    exit 0
+  fi
+fi
+
+cat >&2 <<'MSG'
+ERROR: the browser tests need Chromium and none was found (looked at $XIAODIAN_CHROMIUM, /usr/bin/chromium,
+/usr/bin/chromium-browser), and it cannot be installed from here (no apt-get, or not root and no sudo).
+Install it, then run the command again:
+  - on Debian/Ubuntu:  sudo apt-get install chromium
+  - or point to one you have:  XIAODIAN_CHROMIUM=/path/to/chromium make test
+MSG
+exit 1

@@ -1,0 +1,79 @@
+"""A turn that gives a reason for a person posts the summarised ticket to the web service's ticket API."""
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionHandOff
+from actions.shipping import ActionAnswerShippingFee
+from bot.handoff.ticket import Ticket
+from tests.actions.conftest import make_tracker
+
+TOKEN = "test-token"
+
+
+async def fake_ticket_api(received):
+    async def create(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"error": "token"}, status=401)
+        received.append(Ticket.parse_raw(await request.text()))
+        return web.json_response({"ok": True}, status=201)
+
+    app = web.Application()
+    app.router.add_post("/api/tickets", create)
+    server = TestServer(app)
+    await server.start_server()
+    return server
+
+
+async def run_action(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+async def test_asking_for_a_person_posts_a_ticket_with_the_summary(monkeypatch):
+    received = []
+    server = await fake_ticket_api(received)
+    monkeypatch.setenv("XIAODIAN_WEB_URL", str(server.make_url("/")))
+    monkeypatch.setenv("XIAODIAN_ACTION_TOKEN", TOKEN)
+    try:
+        tracker = make_tracker("request_human", "转人工", metadata={"buyer_id": "b-1"})
+        messages, _ = await run_action(ActionHandOff(), tracker)
+    finally:
+        await server.close()
+    assert len(received) == 1
+    ticket = received[0]
+    assert ticket.conversation_id == "buyer-test" and "request_human" in ticket.reasons
+    assert ticket.summary and ticket.next_step
+    assert any(line.text == messages[-1]["text"] for line in ticket.transcript)  # this turn's reply too
+
+
+async def test_angry_words_alone_are_a_reason(monkeypatch):
+    received = []
+    server = await fake_ticket_api(received)
+    monkeypatch.setenv("XIAODIAN_WEB_URL", str(server.make_url("/")))
+    monkeypatch.setenv("XIAODIAN_ACTION_TOKEN", TOKEN)
+    try:
+        await run_action(ActionAnswerShippingFee(), make_tracker("ask_shipping_fee", "什么垃圾店 运费这么贵"))
+    finally:
+        await server.close()
+    assert len(received) == 1 and "angry_words" in received[0].reasons
+
+
+async def test_no_reason_posts_nothing(monkeypatch):
+    received = []
+    server = await fake_ticket_api(received)
+    monkeypatch.setenv("XIAODIAN_WEB_URL", str(server.make_url("/")))
+    try:
+        await run_action(ActionAnswerShippingFee(), make_tracker("ask_shipping_fee", "包邮吗"))
+    finally:
+        await server.close()
+    assert received == []
+
+
+async def test_a_web_service_that_is_down_loses_nothing(monkeypatch):
+    monkeypatch.setenv("XIAODIAN_WEB_URL", "http://127.0.0.1:9")  # nothing listens there
+    messages, events = await run_action(ActionHandOff(), make_tracker("request_human", "转人工"))
+    assert messages and any(e.get("name") == "handoff_reasons" and e["value"] for e in events)
