@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup check-shop data train orders run agent chat validate test test-unit test-stories clean
+.PHONY: help setup setup-browser check-shop data train orders run agent chat validate test test-unit test-stories clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ test-stories: train ## Story tests (tests/test_*.yml) against the trained model
 	@$(RASA) test core --stories tests/test_conversations.yml --model models/xiaodian.tar.gz \
 	  --fail-on-prediction-errors --out results/stories
 
-test: train validate ## Everything: unit tests, the running assistant, NLU accuracy floor, story tests
+setup-browser: ## Install Debian's chromium for the browser tests, if missing
+	@bash scripts/setup_browser.sh
+
+test: train validate setup-browser ## Everything: unit tests, the running assistant and shop page (browser), NLU floor, stories
 	@$(PY) -m pytest tests
 
 clean: ## Remove the trained model, results and caches (keeps .venv)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "xiaodian.tar.gz"
 # A Monday, 40 minutes before the demo shop's 16:00 cut-off.
 FIXED_NOW = "2026-11-23T15:20:00+08:00"
+AGENT, AGENT_PASSWORD = "xiaomei", "session-password-1"
 STARTUP_TIMEOUT_S = 600
 RESULTS = ROOT / "results"
 
@@ -107,7 +108,13 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     store = OrderStore(orders_url)
     seed_demo_orders(store, datetime.fromisoformat(FIXED_NOW), shop=load_shop(shop_dir))
     store.close()
-    rasa_port, action_port = _free_port(), _free_port()
+    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
+    # One agent for the console, made with the same command a shop owner uses.
+    agents_file = work / "agents.yml"
+    subprocess.run([sys.executable, "-m", "bot.web.agents", "add", AGENT, "--display-name", "小美",
+                    "--password-stdin", "--file", str(agents_file)],
+                   input=AGENT_PASSWORD + "\n", text=True, check=True, cwd=ROOT,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
     env = dict(
@@ -118,10 +125,15 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         XIAODIAN_NOW=FIXED_NOW,
         XIAODIAN_SHOP_DIR=str(shop_dir),
         DATABASE_URL=orders_url,
+        XIAODIAN_ACTION_TOKEN="session-token",
+        XIAODIAN_WEB_URL=f"http://127.0.0.1:{web_port}",
+        XIAODIAN_RASA_URL=f"http://127.0.0.1:{rasa_port}",
+        XIAODIAN_AGENTS_FILE=str(agents_file),
+        XIAODIAN_WEB_SECRET="session-secret",
     )
     bin_dir = Path(sys.executable).parent
-    action_log, rasa_log = work / "actions.log", work / "rasa.log"
-    with open(action_log, "wb") as action_out, open(rasa_log, "wb") as rasa_out:
+    action_log, rasa_log, web_log = work / "actions.log", work / "rasa.log", work / "web.log"
+    with open(action_log, "wb") as action_out, open(rasa_log, "wb") as rasa_out, open(web_log, "wb") as web_out:
         actions = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
             cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT,
@@ -131,14 +143,20 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
              "-m", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
             cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT,
         )
+        web = subprocess.Popen(
+            [sys.executable, "-m", "bot.web", "--port", str(web_port)],
+            cwd=ROOT, env=env, stdout=web_out, stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{rasa_port}"
         try:
-            _wait_until_ready(url, f"http://127.0.0.1:{action_port}", [actions, rasa], [rasa_log, action_log])
-            yield Assistant(url, shop_dir, orders_url)
+            _wait_until_ready(url, f"http://127.0.0.1:{action_port}", [actions, rasa, web], [rasa_log, action_log, web_log])
+            assistant = Assistant(url, shop_dir, orders_url)
+            assistant.web_url = f"http://127.0.0.1:{web_port}"
+            yield assistant
         finally:
-            for process in (rasa, actions):
+            for process in (rasa, actions, web):
                 process.terminate()
-            for process in (rasa, actions):
+            for process in (rasa, actions, web):
                 try:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
