@@ -144,10 +144,8 @@ async def post_message(request: web.Request) -> web.Response:
             replies = [{"text": HANDED_OFF_NOTICE, "buttons": []}] if first else []
             return web.json_response({"replies": replies, "handed_off": True, **identity})
 
-    try:
-        raw = await app[keys.rasa_key].send(buyer_id, text, {"buyer_id": buyer_id, "product": product})
-    except RasaUnavailable as error:
-        log.warning("handing %s to a person: %s", buyer_id, error)
+    async def hand_to_person(why: str) -> web.Response:
+        log.warning("handing %s to a person: %s", buyer_id, why)
         event = {"event": "user", "text": text, "timestamp": now.timestamp(),
                  "metadata": {"buyer_id": buyer_id, "product": product}}
         shop = app[keys.shop_key]
@@ -157,7 +155,16 @@ async def post_message(request: web.Request) -> web.Response:
             {"replies": [{"text": RASA_DOWN_NOTICE, "buttons": []}], "handed_off": True, **identity}
         )
 
+    try:
+        raw = await app[keys.rasa_key].send(buyer_id, text, {"buyer_id": buyer_id, "product": product})
+    except RasaUnavailable as error:
+        return await hand_to_person(str(error))
+
     replies = [reply_json(r) for r in raw if r.get("text") or r.get("buttons")]
+    if not replies:
+        # Every turn of the assistant says something; silence means its action server is down
+        # (Rasa took the message but could not run the action). A person answers instead.
+        return await hand_to_person("the assistant answered nothing (action server down?)")
     handed_off = store.open_for_conversation(buyer_id) is not None
     return web.json_response({"replies": replies, "handed_off": handed_off, **identity})
 

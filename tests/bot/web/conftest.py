@@ -28,6 +28,8 @@ class FakeRasa:
         self.events: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
         self.received: List[Dict[str, Any]] = []
         self.url = ""
+        #: True imitates Rasa whose action server is down: the message is taken, nothing is answered.
+        self.silent = False
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -42,6 +44,8 @@ class FakeRasa:
         sender, text, now = body["sender"], body["message"], time.time()
         self.events[sender].append({"event": "user", "text": text, "timestamp": now, "metadata": body.get("metadata"),
                                     "parse_data": {"intent": {"name": "ask_size", "confidence": 0.9}}})
+        if self.silent:
+            return web.json_response([])
         reply = {"recipient_id": sender, "text": f"收到：{text}",
                  "buttons": [{"title": "看尺码表", "payload": "/ask_size_chart"}]}
         self.events[sender].append({"event": "bot", "text": reply["text"], "timestamp": now,

@@ -127,3 +127,13 @@ async def test_rasa_down_tells_the_buyer_and_keeps_the_message_on_a_ticket(make_
     # History still works without Rasa: it comes from the ticket.
     history = await (await client.get("/api/buyer/history", params=identity_of(answer))).json()
     assert [m["text"] for m in history["messages"]] == ["羽绒服什么时候发货"]
+
+
+async def test_silence_from_the_assistant_tells_the_buyer_and_keeps_the_message_on_a_ticket(client, fake_rasa):
+    # Rasa up, its action server down: Rasa takes the message and answers nothing.
+    fake_rasa.silent = True
+    answer = await buyer_says(client, "羽绒服什么时候发货")
+    assert answer["replies"] == [{"text": RASA_DOWN_NOTICE, "buttons": []}] and answer["handed_off"] is True
+    agent = await sign_in(client, "alice")
+    queue = (await (await client.get("/api/tickets", headers=agent)).json())["tickets"]
+    assert [line["text"] for line in queue[0]["transcript"]] == ["羽绒服什么时候发货"]
