@@ -396,6 +396,7 @@ HANDOFF_REASONS = (
     "not_understood_twice",
     "unknown_fact",
     "size_unknown",
+    "assistant_unavailable",
 )
 HandoffPriority = Literal["urgent", "high", "normal"]
 #: Fields a next_step may use: the agent's limits from ``pricing``.

@@ -137,3 +137,4 @@ async def test_silence_from_the_assistant_tells_the_buyer_and_keeps_the_message_
     agent = await sign_in(client, "alice")
     queue = (await (await client.get("/api/tickets", headers=agent)).json())["tickets"]
     assert [line["text"] for line in queue[0]["transcript"]] == ["羽绒服什么时候发货"]
+    assert queue[0]["reasons"] == ["assistant_unavailable"] and queue[0]["priority"] == "high"
