@@ -16,6 +16,8 @@ mkdir -p "$LOGS" var
 # The action server opens hand-off tickets on the web service with this token (new each start).
 export XIAODIAN_ACTION_TOKEN=${XIAODIAN_ACTION_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export XIAODIAN_WEB_URL="http://127.0.0.1:$WEB_PORT" XIAODIAN_RASA_URL="http://127.0.0.1:$RASA_PORT"
+# A demo shop has no real orders: every new buyer of the shop page gets the demo orders to ask about.
+export XIAODIAN_DEMO_ORDERS=${XIAODIAN_DEMO_ORDERS:-1}
 
 for port in $RASA_PORT $ACTION_PORT $WEB_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then

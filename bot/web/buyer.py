@@ -68,6 +68,19 @@ async def shop_page(request: web.Request) -> web.Response:
     )
 
 
+def seed_page_buyer(app: web.Application, buyer_id: str, now: datetime) -> None:
+    """The demo orders (unpaid ... signed for 10 days ago) for a new shop-page buyer, so order
+    questions can be tried from the page; only when the demo is switched on."""
+    from bot.orders.seed import seed_demo_orders
+    from bot.orders.store import OrderStore
+
+    store = OrderStore(app[keys.settings_key].ticket_store_url)
+    try:
+        seed_demo_orders(store, now, buyer_id=buyer_id, shop=app[keys.shop_key], other_buyer_id=None)
+    finally:
+        store.close()
+
+
 # ------------------------------------------------------------------ identity
 def _identify(request: web.Request, buyer_id: Any, token: Any, *, may_issue: bool) -> Tuple[str, str]:
     """The buyer id and token of a request, or a new pair when none is given and ``may_issue``.
@@ -123,11 +136,14 @@ async def post_message(request: web.Request) -> web.Response:
             not isinstance(product, str) or app[keys.shop_key].catalogue.find(product) is None
         ):
             raise BadRequest("product is not in the catalogue 没有这件商品", "product")
+        new_buyer = body.get("buyer_id") in (None, "")
         buyer_id, token = _identify(request, body.get("buyer_id"), body.get("token"), may_issue=True)
     except BadRequest as error:
         return error.response()
 
     now = app[keys.clock_key]()
+    if new_buyer and app[keys.settings_key].demo_orders:
+        seed_page_buyer(app, buyer_id, now)
     store = app[keys.store_key]
     identity = {"buyer_id": buyer_id, "token": token}
 

@@ -27,6 +27,7 @@ class Settings:
         action_token: bearer token the action server uses to POST tickets; None disables that endpoint.
         shop_dir: the shop's data directory; None = the repository's data/shop.
         rasa_timeout: seconds to wait for Rasa before telling the buyer it is busy.
+        demo_orders: seed the demo orders for each new buyer id (``XIAODIAN_DEMO_ORDERS=1``; make run).
     """
 
     secret: bytes
@@ -36,6 +37,8 @@ class Settings:
     action_token: Optional[str] = None
     shop_dir: Optional[Path] = None
     rasa_timeout: float = 20.0
+    #: Give every new buyer of the shop page the demo orders (a demo shop has no real orders).
+    demo_orders: bool = False
 
 
 def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE) -> bytes:
@@ -62,4 +65,5 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
         agents_file=Path(env.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE),
         action_token=env.get("XIAODIAN_ACTION_TOKEN") or None,
         shop_dir=Path(env["XIAODIAN_SHOP_DIR"]) if env.get("XIAODIAN_SHOP_DIR") else None,
+        demo_orders=env.get("XIAODIAN_DEMO_ORDERS", "") in ("1", "true", "yes"),
     )

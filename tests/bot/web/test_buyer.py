@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import aiohttp
 import pytest
+
+from bot.web import keys
 
 from bot.web.buyer import HANDED_OFF_NOTICE, RASA_DOWN_NOTICE
 from tests.bot.web.conftest import buyer_says, identity_of, open_ticket, sign_in
@@ -138,3 +142,17 @@ async def test_silence_from_the_assistant_tells_the_buyer_and_keeps_the_message_
     queue = (await (await client.get("/api/tickets", headers=agent)).json())["tickets"]
     assert [line["text"] for line in queue[0]["transcript"]] == ["羽绒服什么时候发货"]
     assert queue[0]["reasons"] == ["assistant_unavailable"] and queue[0]["priority"] == "high"
+
+
+async def test_with_the_demo_switched_on_a_new_page_buyer_gets_the_demo_orders(make_client, fake_rasa, tmp_path,
+                                                                                 monkeypatch):
+    from bot.orders.store import OrderStore
+
+    client = await make_client(fake_rasa.url)
+    client.app[keys.settings_key] = dataclasses.replace(client.app[keys.settings_key], demo_orders=True)
+    answer = await buyer_says(client, "在吗")
+    store = OrderStore(client.app[keys.settings_key].ticket_store_url)
+    try:
+        assert {o.status for o in store.recent_orders(answer["buyer_id"], 20)} >= {"unpaid", "paid", "shipped", "signed"}
+    finally:
+        store.close()
