@@ -46,8 +46,23 @@ def ticket_json(tracker: Tracker, context: ShopContext, reasons: List[Text], rep
     events = list(tracker.events or [])
     # The replies of this turn are not in the tracker yet; the agent should see them too.
     events += [{"event": "bot", "text": reply, "timestamp": now.timestamp()} for reply in replies]
-    ticket = build_ticket(context.shop, events, tracker.sender_id, buyer_id(tracker), now, reasons)
+    ticket = build_ticket(context.shop, events, tracker.sender_id, buyer_id(tracker), now, reasons,
+                          order_status=order_status(tracker, context))
     return ticket.json()
+
+
+def order_status(tracker: Tracker, context: ShopContext) -> Dict[Text, Text]:
+    """The state of the order talked about, in the policy's words, so the agent need not look it up."""
+    from actions.orders import buyer_id, order_store
+
+    number = tracker.get_slot("order_id")
+    if not number:
+        return {}
+    order = order_store().get_order(buyer_id(tracker), str(number))
+    if order is None:
+        return {}
+    words = context.shop.policy.handoff.order_status_words
+    return {order.id: words.get(order.status, order.status)}
 
 
 async def hand_off_if_needed(

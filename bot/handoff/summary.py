@@ -170,7 +170,8 @@ def build_ticket(
 
     product_id = chat.slots.get("product") or chat.slots.get("page_product") or chat.metadata.get("product")
     product = shop.catalogue.find(str(product_id)) if product_id else None
-    order_ids = _unique([chat.slots.get("order_id"), *chat.entities.get("order_id", [])])
+    # The orders the caller looked up count too: their ids may not be in these events.
+    order_ids = _unique([chat.slots.get("order_id"), *chat.entities.get("order_id", []), *(order_status or {})])
     facts: Dict[str, Any] = {name: chat.slots[name] for name in FACT_SLOTS if chat.slots.get(name) is not None}
     if "amount" not in facts and chat.entities.get("amount"):
         facts["amount"] = chat.entities["amount"][-1]

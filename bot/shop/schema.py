@@ -440,6 +440,8 @@ class Handoff(StrictModel):
     reasons: Dict[str, HandoffReason]
     #: The buyer's intents in words, for the ticket's summary (ask_size: 问尺码).
     intent_words: Dict[str, Text] = {}
+    #: Order states in words, for the ticket's summary (shipped: 已发货).
+    order_status_words: Dict[str, Text] = {}
 
     _default_step = validator("default_next_step", allow_reuse=True)(_check_next_step)
 

@@ -77,3 +77,31 @@ async def test_a_web_service_that_is_down_loses_nothing(monkeypatch):
     monkeypatch.setenv("XIAODIAN_WEB_URL", "http://127.0.0.1:9")  # nothing listens there
     messages, events = await run_action(ActionHandOff(), make_tracker("request_human", "转人工"))
     assert messages and any(e.get("name") == "handoff_reasons" and e["value"] for e in events)
+
+
+async def test_the_ticket_says_the_state_of_the_order_talked_about(monkeypatch, tmp_path):
+    from datetime import datetime
+
+    import actions.orders
+    from bot.orders.seed import DEMO_BUYER, demo_order_id, seed_demo_orders
+    from bot.orders.store import OrderStore
+    from tests.actions.conftest import FIXED_NOW
+
+    url = f"sqlite:///{tmp_path / 'orders.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr(actions.orders, "_store", None)
+    seed_demo_orders(OrderStore(url), datetime.fromisoformat(FIXED_NOW))
+    received = []
+    server = await fake_ticket_api(received)
+    monkeypatch.setenv("XIAODIAN_WEB_URL", str(server.make_url("/")))
+    monkeypatch.setenv("XIAODIAN_ACTION_TOKEN", TOKEN)
+    shipped = demo_order_id(DEMO_BUYER, "shipped")
+    try:
+        tracker = make_tracker("request_human", "转人工", metadata={"buyer_id": DEMO_BUYER},
+                               slots={"order_id": shipped})
+        tracker.events[-1]["metadata"] = {"buyer_id": DEMO_BUYER}
+        await run_action(ActionHandOff(), tracker)
+    finally:
+        await server.close()
+    assert shipped in received[0].order_ids
+    assert any("已发货" in line for line in received[0].summary), received[0].summary

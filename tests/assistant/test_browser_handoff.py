@@ -65,7 +65,9 @@ def test_buyer_asks_for_a_person_and_an_agent_replies_then_hands_back(assistant,
     page.goto(f"{assistant.web_url}/product/hd-fleece-01")
     page.click("#chat-open")
     say(page, "这件卫衣我165 100斤穿什么码")
-    say(page, "转人工 我想问问能不能再便宜点")
+    say(page, "转人工")
+    # The page shows the chat is with a person now (the assistant opened a ticket).
+    page.wait_for_selector("#chat-status:has-text('人工客服')", timeout=WAIT_MS)
     page.screenshot(path=str(SHOTS / "shop_page.png"), full_page=True)
 
     agent = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
