@@ -1,8 +1,10 @@
-"""The trainer's command line: ``python -m bot.trainer import|mine ...``.
+"""The trainer's command line: ``python -m bot.trainer import|mine|apply|evaluate ...``.
 
 import: buyer messages from chat logs (JSONL), CSV files and the tracker store, cleaned, masked and
 de-duplicated into one JSONL file. mine: the model over those messages, the ones needing a person
 ranked into a JSONL file and a review file, uncovered ones clustered into a Markdown report.
+apply: the reviewed labels into data/nlu/ (a held-out part kept apart), then rasa data validate.
+evaluate: the model before and after a round, on the NLU test set and the held-out labels.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from bot.trainer import clustering, logs, mining, review
+from bot.trainer import apply as apply_flow
+from bot.trainer import clustering, evaluation, logs, mining, review
+
+#: Relative paths of apply and evaluate are the project's, wherever the command runs from.
+ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_OUT = Path("var/trainer")
 
@@ -133,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     mine.add_argument("--max-cluster", type=int, default=clustering.DEFAULT_MAX_MESSAGES)
     mine.add_argument("--top", type=int, default=10, help="clusters to print")
     mine.set_defaults(run=_mine)
+
+    app = commands.add_parser("apply", help="write reviewed labels into data/nlu/ (a held-out part kept apart)")
+    apply_flow.add_arguments(app)
+    app.set_defaults(run=lambda args: apply_flow.run(args, ROOT))
+
+    ev = commands.add_parser("evaluate", help="compare the model before/after a round: HTML + JSON + PNG report")
+    evaluation.add_arguments(ev)
+    ev.set_defaults(run=lambda args: evaluation.run(args, ROOT))
     return parser
 
 
