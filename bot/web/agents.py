@@ -4,6 +4,10 @@ Add or update an agent (prompts for the password twice)::
 
     python -m bot.web.agents add xiaomei --display-name 小美
     echo 'secret' | python -m bot.web.agents add xiaomei --password-stdin
+    python -m bot.web.agents add laowang --role trainer    # may also label messages in /inbox
+
+A row's ``role`` is ``agent`` (the default, also for files written before roles existed) or
+``trainer`` (an agent who may also label the trainer's review file).
 
 There is no default agent and no default password: without the file nobody can sign in.
 """
@@ -28,6 +32,8 @@ import yaml
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 MIN_PASSWORD = 8
+AGENT, TRAINER = "agent", "trainer"
+ROLES = (AGENT, TRAINER)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,12 @@ class Agent:
     name: str
     display_name: str
     password_hash: str
+    #: ``agent`` or ``trainer``; a trainer can do everything an agent can, and label in /inbox.
+    role: str = AGENT
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == TRAINER
 
 
 def hash_password(password: str) -> str:
@@ -64,7 +76,7 @@ class AgentDirectory:
     """The agents file, read on every use so an agent added while the service runs can sign in at once.
 
     Args:
-        path: the YAML file (``agents: [{name, display_name, password_hash}]``).
+        path: the YAML file (``agents: [{name, display_name, password_hash, role}]``; role optional).
     """
 
     def __init__(self, path: Path) -> None:
@@ -81,7 +93,14 @@ class AgentDirectory:
         for row in data.get("agents") or []:
             if isinstance(row, dict) and row.get("name") and row.get("password_hash"):
                 name = str(row["name"])
-                agents[name] = Agent(name, str(row.get("display_name") or name), str(row["password_hash"]))
+                # An unknown role (a typo in a hand-edited file) gets the least rights, not an error.
+                role = str(row.get("role") or AGENT)
+                agents[name] = Agent(
+                    name,
+                    str(row.get("display_name") or name),
+                    str(row["password_hash"]),
+                    role if role in ROLES else AGENT,
+                )
         return agents
 
     def get(self, name: str) -> Optional[Agent]:
@@ -101,7 +120,7 @@ class AgentDirectory:
         agents = self.load()
         agents[agent.name] = agent
         rows: List[dict] = [
-            {"name": a.name, "display_name": a.display_name, "password_hash": a.password_hash}
+            {"name": a.name, "display_name": a.display_name, "role": a.role, "password_hash": a.password_hash}
             for a in agents.values()
         ]
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,10 +139,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bot.web.agents", description="Manage console agents.")
     sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="add an agent, or change an agent's password")
+    add = sub.add_parser("add", help="add an agent, or change an agent's password or role")
     add.add_argument("name", help="sign-in name: lower-case letters, digits, - _ .")
     add.add_argument("--display-name", help="name shown to colleagues (default: the sign-in name)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument(
+        "--role", choices=ROLES, help="agent (default for a new name), or trainer: may also label in /inbox"
+    )
     add.add_argument(
         "--file", type=Path, default=Path(os.environ.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE)
     )
@@ -145,8 +167,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     directory = AgentDirectory(args.file)
     old = directory.get(args.name)
     display = args.display_name or (old.display_name if old else args.name)
-    directory.save(Agent(args.name, display, hash_password(password)))
-    print(f"{'Updated' if old else 'Added'} agent {args.name} ({display}) in {args.file}")
+    # Changing a password keeps the role unless --role says otherwise.
+    role = args.role or (old.role if old else AGENT)
+    directory.save(Agent(args.name, display, hash_password(password), role))
+    print(f"{'Updated' if old else 'Added'} {role} {args.name} ({display}) in {args.file}")
     return 0
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import buyer, console, tickets_api
+from bot.web import buyer, console, tickets_api, trainer_inbox
 from bot.web.pages import STATIC
 
 
 def setup_routes(app: web.Application) -> None:
-    """Register the shop page, buyer API and socket, console, ticket API and static files."""
+    """Register the shop page, buyer API and socket, console, ticket API, trainer inbox and static files."""
     app.router.add_get("/", buyer.shop_page, name="shop")
     app.router.add_get("/product/{product_id}", buyer.shop_page, name="product")
     app.router.add_post("/api/buyer/messages", buyer.post_message, name="buyer_messages")
@@ -28,5 +28,10 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/tickets/{ticket_id}/reply", tickets_api.reply, name="reply")
     app.router.add_post("/api/tickets/{ticket_id}/note", tickets_api.note, name="note")
     app.router.add_post("/api/tickets/{ticket_id}/resolve", tickets_api.resolve, name="resolve")
+
+    app.router.add_get("/inbox", trainer_inbox.inbox_page, name="inbox")
+    app.router.add_get("/api/inbox/next", trainer_inbox.next_item, name="inbox_next")
+    app.router.add_post("/api/inbox/{row_id}/label", trainer_inbox.label, name="inbox_label")
+    app.router.add_post("/api/inbox/{row_id}/undo", trainer_inbox.undo, name="inbox_undo")
 
     app.router.add_static("/static/", STATIC, name="static")

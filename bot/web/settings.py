@@ -1,4 +1,4 @@
-"""The web service's settings: where Rasa, the ticket store, the agents file and the shop data are."""
+"""The web service's settings: where Rasa, the ticket store, agents, shop data and review file are."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Mapping, Optional
 REPO_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_AGENTS_FILE = REPO_DIR / "var" / "agents.yml"
 DEFAULT_SECRET_FILE = REPO_DIR / "var" / "web_secret"
+#: Where `python -m bot.trainer mine` writes the review file by default.
+DEFAULT_REVIEW_FILE = REPO_DIR / "var" / "trainer" / "review.csv"
 DEFAULT_PORT = 8080
 
 
@@ -28,6 +30,7 @@ class Settings:
         shop_dir: the shop's data directory; None = the repository's data/shop.
         rasa_timeout: seconds to wait for Rasa before telling the buyer it is busy.
         demo_orders: seed the demo orders for each new buyer id (``XIAODIAN_DEMO_ORDERS=1``; make run).
+        review_file: the trainer's review file (CSV or YAML) labelled in /inbox.
     """
 
     secret: bytes
@@ -39,6 +42,7 @@ class Settings:
     rasa_timeout: float = 20.0
     #: Give every new buyer of the shop page the demo orders (a demo shop has no real orders).
     demo_orders: bool = False
+    review_file: Path = DEFAULT_REVIEW_FILE
 
 
 def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE) -> bytes:
@@ -57,7 +61,8 @@ def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE)
 
 def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from the environment (XIAODIAN_RASA_URL, XIAODIAN_TICKETS_URL, XIAODIAN_AGENTS_FILE,
-    XIAODIAN_ACTION_TOKEN, XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET), with local defaults."""
+    XIAODIAN_ACTION_TOKEN, XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET, XIAODIAN_REVIEW_FILE), with local
+    defaults."""
     return Settings(
         secret=load_secret(env),
         rasa_url=env.get("XIAODIAN_RASA_URL", "http://127.0.0.1:5005"),
@@ -66,4 +71,5 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
         action_token=env.get("XIAODIAN_ACTION_TOKEN") or None,
         shop_dir=Path(env["XIAODIAN_SHOP_DIR"]) if env.get("XIAODIAN_SHOP_DIR") else None,
         demo_orders=env.get("XIAODIAN_DEMO_ORDERS", "") in ("1", "true", "yes"),
+        review_file=Path(env.get("XIAODIAN_REVIEW_FILE") or DEFAULT_REVIEW_FILE),
     )
