@@ -45,6 +45,10 @@ class Handoff(StrictModel):
     off_duty: Text
     quality: Text
     service: Text
+    #: Said by the shop page's service: the first message routed to a person while a ticket is open,
+    #: and when the assistant cannot answer at all (Rasa or its action server down).
+    routed_to_person: Text
+    assistant_unavailable: Text
 
 
 class OrderLines(StrictModel):

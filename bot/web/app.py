@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.handoff.store import TicketStore
 from bot.shop import load_shop
+from bot.shop.conversation import load_conversation
 from bot.web import keys
 from bot.web.agents import AgentDirectory
 from bot.web.rasa_client import RasaClient
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, clock: Optional[Callable[[], datetime]] = 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
     app[keys.settings_key] = settings
     app[keys.shop_key] = load_shop(settings.shop_dir)
+    app[keys.conversation_key] = load_conversation(settings.shop_dir)
     app[keys.agents_key] = AgentDirectory(settings.agents_file)
     app[keys.signer_key] = Signer(settings.secret)
     app[keys.clock_key] = clock or utc_now

@@ -32,8 +32,6 @@ from bot.web.requests import BadRequest, json_error, message_text, origin_allowe
 
 log = logging.getLogger(__name__)
 
-HANDED_OFF_NOTICE = "已转人工，同事马上回复"
-RASA_DOWN_NOTICE = "系统繁忙，已帮您转给人工客服，请稍候"
 UNAVAILABLE_REASON = "assistant_unavailable"
 #: Buyer ids are made here (random, 128 bits) so nobody can pick or guess another buyer's id.
 BUYER_ID = re.compile(r"^b-[0-9a-f]{32}$")
@@ -157,7 +155,8 @@ async def post_message(request: web.Request) -> web.Response:
             ticket = None  # resolved a moment ago: the bot has the chat again
         else:
             await notify_consoles(app, ticket.id, "buyer_message")
-            replies = [{"text": HANDED_OFF_NOTICE, "buttons": []}] if first else []
+            notice = app[keys.conversation_key].handoff.routed_to_person
+            replies = [{"text": notice, "buttons": []}] if first else []
             return web.json_response({"replies": replies, "handed_off": True, **identity})
 
     async def hand_to_person(why: str) -> web.Response:
@@ -168,7 +167,8 @@ async def post_message(request: web.Request) -> web.Response:
         ticket = store.create(build_ticket(shop, [event], buyer_id, buyer_id, now, [UNAVAILABLE_REASON]))
         await notify_consoles(app, ticket.id, "created")
         return web.json_response(
-            {"replies": [{"text": RASA_DOWN_NOTICE, "buttons": []}], "handed_off": True, **identity}
+            {"replies": [{"text": app[keys.conversation_key].handoff.assistant_unavailable, "buttons": []}],
+             "handed_off": True, **identity}
         )
 
     try:

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.handoff.store import TicketStore
 from bot.shop import Shop
+from bot.shop.conversation import Conversation
 from bot.web.agents import AgentDirectory
 from bot.web.rasa_client import RasaClient
 from bot.web.settings import Settings
@@ -17,6 +18,8 @@ from bot.web.sockets import SocketRegistry
 
 settings_key = web.AppKey("settings", Settings)
 shop_key = web.AppKey("shop", Shop)
+#: The shop's conversation wording (data/shop/conversation.yml): what the service itself says to buyers.
+conversation_key = web.AppKey("conversation", Conversation)
 store_key = web.AppKey("store", TicketStore)
 rasa_key = web.AppKey("rasa", RasaClient)
 agents_key = web.AppKey("agents", AgentDirectory)

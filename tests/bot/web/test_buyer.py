@@ -9,7 +9,10 @@ import pytest
 
 from bot.web import keys
 
-from bot.web.buyer import HANDED_OFF_NOTICE, RASA_DOWN_NOTICE
+from bot.shop.conversation import load_conversation
+
+WORDING = load_conversation().handoff
+HANDED_OFF_NOTICE, RASA_DOWN_NOTICE = WORDING.routed_to_person, WORDING.assistant_unavailable
 from tests.bot.web.conftest import buyer_says, identity_of, open_ticket, sign_in
 
 
