@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup setup-browser check-shop data train orders run agent chat validate test test-unit test-stories clean
+.PHONY: help setup setup-browser check-shop data train orders run agent chat validate test test-unit test-stories bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ setup-browser: ## Install Debian's chromium for the browser tests, if missing
 
 test: train validate setup-browser ## Everything: unit tests, the running assistant and shop page (browser), NLU floor, stories
 	@$(PY) -m pytest tests
+
+bench: train ## Benchmarks (NLU latency, cold start, full-stack load): make bench ARGS="--quick --only nlu,cold"
+	@$(PY) -m bench $(ARGS)
 
 clean: ## Remove the trained model, results and caches (keeps .venv)
 	rm -rf models results .state .pytest_cache

@@ -1,0 +1,128 @@
+"""``python -m bench [--quick] [--only nlu,stack,cold,train] [--train] [--reference]``: run the benchmarks,
+print their tables and write JSON and PNG files to bench/results/."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+import warnings
+from typing import Any, Callable, Dict, List, Optional
+
+from bench import cold_start, load, nlu_latency, reference, report, training
+from bench.processes import MODEL
+
+BENCHMARKS = ("nlu", "cold", "stack", "train")
+LEVELS = [1, 20, 100]
+
+
+def _without_samples(result: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in result.items() if k != "samples_ms"}
+
+
+def _ratio(ours: Optional[float], theirs: Optional[float]) -> str:
+    return f"{ours / theirs:.2f}x" if ours and theirs else "n/a"
+
+
+def run_nlu(args, models: Dict[str, Any]) -> None:
+    results = {label: nlu_latency.measure(path, quick=args.quick) for label, path in models.items()}
+    rows = [row for label, result in results.items() for row in nlu_latency.rows(label, result)]
+    print(report.table("NLU latency (tests/nlu/test_nlu.yml texts, one at a time)",
+                       nlu_latency.HEADER, rows))
+    for label, result in results.items():
+        print(f"  {label}: Agent.load took {result['in_process']['load_s']:.1f} s in process")
+    if "reference" in results:
+        for way in ("in_process", "http"):
+            ours, theirs = results["xiaodian"][way], results["reference"][way]
+            print(f"  xiaodian / reference, {way}: p50 {_ratio(ours['p50'], theirs['p50'])}, "
+                  f"p95 {_ratio(ours['p95'], theirs['p95'])}, p99 {_ratio(ours['p99'], theirs['p99'])}")
+    report.write_json("nlu_latency", results)
+    print(f"  -> {nlu_latency.plot(results, 'nlu_latency')}")
+
+
+def run_cold(args, models: Dict[str, Any]) -> None:
+    results = {label: cold_start.measure(path) for label, path in models.items()}
+    rows = [row for label, result in results.items() for row in cold_start.rows(label, result)]
+    print(report.table("Cold start (launch of the three servers -> first answer to 在吗 via the web service)",
+                       cold_start.HEADER, rows))
+    if "reference" in results:
+        ours, theirs = results["xiaodian"], results["reference"]
+        print(f"  xiaodian / reference: first answer {_ratio(ours['first_answer_s'], theirs['first_answer_s'])}, "
+              f"model size {_ratio(ours['model_mb'], theirs['model_mb'])}, RSS rasa "
+              f"{_ratio(ours['rss_mb_after_warm_up']['rasa'], theirs['rss_mb_after_warm_up']['rasa'])}")
+    report.write_json("cold_start", results)
+    print(f"  -> {cold_start.plot(results, 'cold_start')}")
+
+
+def run_stack(args, models: Dict[str, Any]) -> None:
+    duration = 8.0 if args.quick else 20.0
+    result = load.measure(LEVELS, duration)
+    print(report.table(f"Full stack load ({duration:.0f} s per level, scripted 5-turn conversations, "
+                       "no pause between messages)", load.HEADER, load.rows(result)))
+    for level in result["levels"]:
+        if level["error_kinds"]:
+            print(f"  {level['buyers']} buyers, errors: {level['error_kinds']}")
+    report.write_json("stack_load", {**result, "levels": [_without_samples(lv) for lv in result["levels"]]})
+    print(f"  -> {load.plot(result, 'stack_load')}")
+
+
+def run_train(args, models: Dict[str, Any]) -> None:
+    result = training.measure(args.train)
+    recorded = result["recorded_make_train"]
+    rows = [["last make train (recorded)", f"{recorded['seconds']} s" if recorded else "not recorded"]]
+    if "rasa_train_nlu_s" in result:
+        rows.append(["rasa train nlu (now, config.yml)", f"{result['rasa_train_nlu_s']:.0f} s"])
+    else:
+        rows.append(["rasa train nlu (now)", "skipped (pass --train; takes minutes)"])
+    if models.get("reference_train_s"):
+        rows.append(["rasa train, reference config (now)", f"{models['reference_train_s']:.0f} s"])
+    print(report.table("Training time", ["what", "time"], rows))
+    report.write_json("training", result)
+
+
+RUNNERS: Dict[str, Callable] = {"nlu": run_nlu, "cold": run_cold, "stack": run_stack, "train": run_train}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer messages, 8 s per load level instead of 20")
+    parser.add_argument("--only", default=",".join(BENCHMARKS),
+                        help=f"comma-separated subset of {','.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("--train", action="store_true", help="also time a fresh `rasa train nlu` (minutes)")
+    parser.add_argument("--reference", action="store_true",
+                        help="also run nlu and cold on Rasa's default recipe (trained once, cached; long)")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    if not MODEL.exists():
+        parser.error(f"{MODEL} is missing: run `make train` first")
+    # SIGTERM as well as Ctrl-C unwinds through the Stack context managers, which stop the servers.
+    # Rasa's and matplotlib's dependencies warn about deprecations on import: noise in the tables.
+    warnings.filterwarnings("ignore")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    models: Dict[str, Any] = {"xiaodian": MODEL}
+    extra: Dict[str, Any] = {}
+    if args.reference:
+        ref = reference.model()
+        models["reference"] = ref["model"]
+        extra["reference_train_s"] = ref["train_s"]
+    try:
+        for name in BENCHMARKS:
+            if name in chosen:
+                started = time.perf_counter()
+                print(f"\n==> {name}", flush=True)
+                RUNNERS[name](args, {**models, **extra} if name == "train" else models)
+                print(f"  ({name} took {time.perf_counter() - started:.0f} s)", flush=True)
+    except KeyboardInterrupt:
+        print("\nInterrupted: servers stopped.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

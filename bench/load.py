@@ -1,0 +1,141 @@
+"""Full-stack load: simulated buyers chat through the web service's buyer endpoint at fixed concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import aiohttp
+
+from bench import report
+from bench.conversations import CONVERSATIONS
+from bench.processes import MODEL, Stack
+
+REQUEST_TIMEOUT_S = 60
+
+
+class Tally:
+    """What the buyers saw at one concurrency level."""
+
+    def __init__(self) -> None:
+        self.latencies_ms: List[float] = []
+        self.errors = 0
+        self.handed_off = 0
+        self.conversations = 0
+        self.error_kinds: Dict[str, int] = {}
+
+    def error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+
+async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at: float, tally: Tally) -> None:
+    # Each buyer runs the templates in turn (shifted by its number), a new buyer id per conversation,
+    # with no pause between messages: a closed loop that measures what the stack can take.
+    templates = itertools.islice(itertools.cycle(CONVERSATIONS), number % len(CONVERSATIONS), None)
+    for conversation in templates:
+        identity: Dict[str, Any] = {}
+        for text in conversation.messages:
+            if time.perf_counter() >= stop_at:
+                return
+            body = {**identity, "text": text}
+            if conversation.product:
+                body["product"] = conversation.product
+            t0 = time.perf_counter()
+            try:
+                async with session.post(url, json=body) as response:
+                    payload = await response.json(content_type=None)
+                    status = response.status
+            except asyncio.TimeoutError:
+                tally.error("timeout")
+                break
+            except aiohttp.ClientError as error:
+                tally.error(type(error).__name__)
+                break
+            if status != 200 or not payload.get("replies"):
+                tally.error(f"HTTP {status}" if status != 200 else "no reply")
+                break
+            tally.latencies_ms.append((time.perf_counter() - t0) * 1000)
+            identity = {"buyer_id": payload["buyer_id"], "token": payload["token"]}
+            if payload.get("handed_off"):
+                tally.handed_off += 1  # the web service gave the chat to a person (Rasa slow or down?)
+                break
+        tally.conversations += 1
+
+
+async def _level(web_url: str, buyers: int, duration_s: float) -> Tuple:
+    tally = Tally()
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=buyers), timeout=timeout) as session:
+        started = time.perf_counter()
+        stop_at = started + duration_s
+        await asyncio.gather(*(_buyer(session, f"{web_url}/api/buyer/messages", n, stop_at, tally)
+                               for n in range(buyers)))
+        elapsed = time.perf_counter() - started
+    return tally, elapsed
+
+
+def measure(levels: List[int], duration_s: float, model: Path = MODEL) -> Dict[str, Any]:
+    """One stack, every concurrency level in turn for duration_s each; RSS read after each level."""
+    results: Dict[str, Any] = {"model": str(model), "duration_s": duration_s, "levels": []}
+    with Stack(model=model) as stack:
+        stack.wait_ready()
+        asyncio.run(_level(stack.web_url, 1, 2))  # warm up every server's first-call paths
+        for buyers in levels:
+            tally, elapsed = asyncio.run(_level(stack.web_url, buyers, duration_s))
+            results["levels"].append({
+                "buyers": buyers,
+                "elapsed_s": elapsed,
+                "messages": len(tally.latencies_ms),
+                "messages_per_s": len(tally.latencies_ms) / elapsed,
+                "errors": tally.errors,
+                "error_kinds": tally.error_kinds,
+                "handed_off": tally.handed_off,
+                "latency_ms": report.percentiles(tally.latencies_ms),
+                "rss_mb": stack.rss(),
+                "samples_ms": tally.latencies_ms,
+            })
+    return results
+
+
+HEADER = ["buyers", "messages", "msg/s", "p50 ms", "p95 ms", "p99 ms", "errors", "handed off",
+          "RSS rasa MB", "RSS actions MB", "RSS web MB"]
+
+
+def rows(result: Dict[str, Any]) -> List[List[Any]]:
+    """Table rows, one per concurrency level."""
+    out = []
+    for level in result["levels"]:
+        lat, rss = level["latency_ms"], level["rss_mb"]
+        out.append([level["buyers"], level["messages"], level["messages_per_s"], lat["p50"], lat["p95"],
+                    lat["p99"], level["errors"], level["handed_off"], rss.get("rasa"), rss.get("actions"),
+                    rss.get("web")])
+    return out
+
+
+def plot(result: Dict[str, Any], name: str) -> Path:
+    """Latency percentiles and throughput against the number of buyers."""
+    plt = report.pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    buyers = [level["buyers"] for level in result["levels"]]
+    for key in ("p50", "p95", "p99"):
+        left.plot(buyers, [level["latency_ms"][key] for level in result["levels"]], marker="o", label=key)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("concurrent buyers")
+    left.set_ylabel("reply latency (ms)")
+    left.legend()
+    left.grid(True, alpha=0.3)
+    right.bar([str(b) for b in buyers], [level["messages_per_s"] for level in result["levels"]])
+    right.set_xlabel("concurrent buyers")
+    right.set_ylabel("messages per second")
+    for ax in (left, right):
+        ax.set_title("Full stack through /api/buyer/messages")
+    path = report.figure_path(name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
