@@ -7,16 +7,14 @@ never live ORM objects. Times are passed in and must be timezone-aware.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Session, declarative_base, relationship, selectinload, sessionmaker
+from sqlalchemy.orm import Session, declarative_base, relationship, selectinload
 
 # The orders' engine and UTC column type: one database, one way of storing times.
-from bot.orders.store import UTCDateTime, default_url
-from bot.orders.store import _engine as engine_for
+from bot.orders.store import SqlStore, UTCDateTime
 from bot.handoff.ticket import ACTIVE_STATUSES, PRIORITY_RANK, Note, Ticket, TranscriptLine, highest_priority
 
 Base = declarative_base()
@@ -127,34 +125,10 @@ def _merged(old: List[str], new: List[str]) -> List[str]:
     return old + [value for value in new if value not in old]
 
 
-class TicketStore:
-    """Hand-off tickets in SQL.
+class TicketStore(SqlStore):
+    """Hand-off tickets in SQL, beside the orders (see SqlStore for ``url``)."""
 
-    Args:
-        url: a SQLAlchemy URL; default: ``DATABASE_URL``, else var/orders.sqlite in the repository.
-    """
-
-    def __init__(self, url: Optional[str] = None):
-        self.url = url or default_url()
-        self.engine = engine_for(self.url)
-        self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
-
-    def create_schema(self) -> None:
-        """Create the ticket tables that do not exist yet (safe to call on every start)."""
-        Base.metadata.create_all(self.engine)
-
-    def drop_schema(self) -> None:
-        """Drop the ticket tables (tests and resets only)."""
-        Base.metadata.drop_all(self.engine)
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+    metadata = Base.metadata
 
     @staticmethod
     def _query():

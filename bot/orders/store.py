@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    MetaData,
     String,
     Text,
     create_engine,
@@ -196,7 +197,8 @@ def default_url() -> str:
     return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DB_FILE}"
 
 
-def _engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
+    """An engine for a store URL (SQLite folders created, ``postgres://`` accepted)."""
     # Hosting services hand out postgres://, which SQLAlchemy 1.4 no longer accepts.
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
@@ -273,26 +275,30 @@ def _aware(at: datetime) -> datetime:
     return at
 
 
-class OrderStore:
-    """Orders, their lines, tracking, change log, return requests and complaints.
+class SqlStore:
+    """What every store over SQL shares: the URL rule, the engine, sessions, schema and transactions.
+
+    Subclasses set ``metadata`` to their own tables' MetaData.
 
     Args:
         url: a SQLAlchemy URL (``sqlite:///path``, ``postgresql://...``); default: the environment
             variable ``DATABASE_URL``, else the SQLite file ``var/orders.sqlite`` in the repository.
     """
 
+    metadata: MetaData
+
     def __init__(self, url: Optional[str] = None):
         self.url = url or default_url()
-        self.engine = _engine(self.url)
+        self.engine = engine_for(self.url)
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create the tables that do not exist yet (safe to call on every start)."""
-        Base.metadata.create_all(self.engine)
+        """Create this store's tables that do not exist yet (safe to call on every start)."""
+        self.metadata.create_all(self.engine)
 
     def drop_schema(self) -> None:
-        """Drop every order table (tests and resets only)."""
-        Base.metadata.drop_all(self.engine)
+        """Drop this store's tables (tests and resets only)."""
+        self.metadata.drop_all(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -302,6 +308,12 @@ class OrderStore:
     def _transaction(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+
+
+class OrderStore(SqlStore):
+    """Orders, their lines, tracking, change log, return requests and complaints (see SqlStore for ``url``)."""
+
+    metadata = Base.metadata
 
     def _locked(self, session: Session, order_id: str) -> _Order:
         # FOR UPDATE on PostgreSQL, so two writers cannot both pass the status check (SQLite ignores
