@@ -9,6 +9,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.handoff.store import TicketStore
+from bot.orders.store import OrderStore
 from bot.shop import load_shop
 from bot.shop.conversation import load_conversation
 from bot.web import keys
@@ -46,7 +47,12 @@ async def ticket_store_ctx(app: web.Application) -> AsyncIterator[None]:
     store = TicketStore(app[keys.settings_key].ticket_store_url)
     store.create_schema()
     app[keys.store_key] = store
+    # Opened once here, not per new buyer: the demo seeds a new shop-page buyer's orders into it.
+    orders = OrderStore(store.url)
+    orders.create_schema()
+    app[keys.order_store_key] = orders
     yield
+    orders.close()
     store.close()
 
 

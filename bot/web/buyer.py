@@ -70,13 +70,9 @@ def seed_page_buyer(app: web.Application, buyer_id: str, now: datetime) -> None:
     """The demo orders (unpaid ... signed for 10 days ago) for a new shop-page buyer, so order
     questions can be tried from the page; only when the demo is switched on."""
     from bot.orders.seed import seed_demo_orders
-    from bot.orders.store import OrderStore
 
-    store = OrderStore(app[keys.settings_key].ticket_store_url)
-    try:
-        seed_demo_orders(store, now, buyer_id=buyer_id, shop=app[keys.shop_key], other_buyer_id=None)
-    finally:
-        store.close()
+    seed_demo_orders(app[keys.order_store_key], now, buyer_id=buyer_id, shop=app[keys.shop_key],
+                     other_buyer_id=None)
 
 
 # ------------------------------------------------------------------ identity

@@ -8,6 +8,7 @@ from typing import Callable
 from aiohttp import web
 
 from bot.handoff.store import TicketStore
+from bot.orders.store import OrderStore
 from bot.shop import Shop
 from bot.shop.conversation import Conversation
 from bot.web.agents import AgentDirectory
@@ -21,6 +22,8 @@ shop_key = web.AppKey("shop", Shop)
 #: The shop's conversation wording (data/shop/conversation.yml): what the service itself says to buyers.
 conversation_key = web.AppKey("conversation", Conversation)
 store_key = web.AppKey("store", TicketStore)
+#: The order store on the same database: demo orders for new shop-page buyers (settings.demo_orders).
+order_store_key = web.AppKey("order_store", OrderStore)
 rasa_key = web.AppKey("rasa", RasaClient)
 agents_key = web.AppKey("agents", AgentDirectory)
 signer_key = web.AppKey("signer", Signer)
