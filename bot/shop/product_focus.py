@@ -15,6 +15,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from bot.shop.catalogue import Catalogue, Product
 from bot.shop.sizing import BETWEEN, FITS, NO_CHART, plausible, recommend_size
+from bot.text.colors import canonical_color
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,14 @@ class ProductFocus:
     how: str = "none"
 
 
-def _bare_color(name: str) -> str:
-    # 黑色 / 黑 and 浅蓝色 / 浅蓝 name the same colour; the lexicon keeps 色 only on one-character hues.
-    return name[:-1] if name.endswith("色") and len(name) > 1 else name
-
-
 def has_color(product: Product, color: str) -> bool:
-    """Whether the product comes in the colour (黑色 matches 黑色; 浅蓝 matches 浅蓝色)."""
-    wanted = _bare_color(color)
-    return any(_bare_color(own) == wanted for own in product.colors)
+    """Whether the product comes in exactly that colour, in any spelling (黑 / 黑色, 浅蓝 / 浅蓝色).
+
+    Stricter than stock.match_colors on purpose: narrowing candidates by 蓝色 should not pick a
+    product that only has 浅蓝色.
+    """
+    wanted = canonical_color(color)
+    return any(canonical_color(own) == wanted for own in product.colors)
 
 
 def can_advise(product: Product, height_cm: float, weight_kg: float) -> bool:
