@@ -16,7 +16,9 @@ fi
 echo "==> Training the model (data, config or domain changed; about 3-5 minutes on 2 cores)"
 start=$(date +%s)
 rm -f "$STAMP"
+# The log is kept for `make bench`, which reports the last training time from it.
+mkdir -p .state/logs
 .venv/bin/rasa train --data data/nlu data/stories --config config.yml --domain domain.yml \
-  --out models --fixed-model-name xiaodian --force
+  --out models --fixed-model-name xiaodian --force 2>&1 | tee .state/logs/train.log
 echo "$want" > "$STAMP"
-echo "==> Trained in $(( $(date +%s) - start )) s: $MODEL ($(du -h "$MODEL" | cut -f1))"
+echo "==> Trained in $(( $(date +%s) - start )) s: $MODEL ($(du -h "$MODEL" | cut -f1))" | tee -a .state/logs/train.log
