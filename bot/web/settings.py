@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
+from bot.web.rasa_client import parse_rasa_urls
+
 REPO_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_AGENTS_FILE = REPO_DIR / "var" / "agents.yml"
 DEFAULT_SECRET_FILE = REPO_DIR / "var" / "web_secret"
@@ -23,7 +25,8 @@ class Settings:
     Attributes:
         secret: signs agents' session cookies and buyers' tokens (keep it across restarts, or buyers
             lose their history and agents are signed out).
-        rasa_url: the Rasa server (with ``--enable-api``).
+        rasa_url: the Rasa server (with ``--enable-api``), or a comma-separated list of instances sharing
+            one tracker store and lock store (``make run-scaled``), taken in turn, one request each.
         ticket_store_url: SQLAlchemy URL of the ticket store; None = the store's own default.
         agents_file: YAML file of agents who may sign in to the console.
         action_token: bearer token the action server uses to POST tickets; None disables that endpoint.
@@ -62,10 +65,20 @@ def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE)
 def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from the environment (XIAODIAN_RASA_URL, XIAODIAN_TICKETS_URL, XIAODIAN_AGENTS_FILE,
     XIAODIAN_ACTION_TOKEN, XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET, XIAODIAN_REVIEW_FILE), with local
-    defaults."""
+    defaults.
+
+    Raises:
+        ValueError: ``XIAODIAN_RASA_URL`` names no instance, or one that is not an http(s) URL (at start-up,
+            rather than every buyer being handed to a person later).
+    """
+    rasa_url = env.get("XIAODIAN_RASA_URL") or "http://127.0.0.1:5005"
+    try:
+        parse_rasa_urls(rasa_url)
+    except ValueError as error:
+        raise ValueError(f"XIAODIAN_RASA_URL: {error}") from None
     return Settings(
         secret=load_secret(env),
-        rasa_url=env.get("XIAODIAN_RASA_URL", "http://127.0.0.1:5005"),
+        rasa_url=rasa_url,
         ticket_store_url=env.get("XIAODIAN_TICKETS_URL") or None,
         agents_file=Path(env.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE),
         action_token=env.get("XIAODIAN_ACTION_TOKEN") or None,
