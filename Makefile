@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup setup-browser check-shop data train orders run agent chat validate test test-unit test-stories bench clean
+.PHONY: help setup setup-browser setup-scaled check-shop data train orders run run-scaled agent chat validate test test-unit test-stories bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ orders: setup ## (Re)create the demo buyer's orders, timed from now (SQLite var/
 run: train orders ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
 	@bash scripts/run.sh
 
+setup-scaled: ## Install Debian's redis-server and postgresql for make run-scaled, if missing
+	@bash scripts/setup_scaled.sh
+
+run-scaled: train setup-scaled ## Two Rasa instances (INSTANCES=N) on PostgreSQL + Redis behind the web service; Ctrl-C stops it
+	@bash scripts/run_scaled.sh
+
 agent: setup ## Add an agent for the console, or change their password: make agent NAME=xiaomei
 	@test -n "$(NAME)" || { echo "usage: make agent NAME=<agent name>" >&2; exit 2; }
 	@$(PY) -m bot.web.agents add $(NAME)
@@ -53,10 +59,11 @@ test-stories: train ## Story tests (tests/test_*.yml) against the trained model
 setup-browser: ## Install Debian's chromium for the browser tests, if missing
 	@bash scripts/setup_browser.sh
 
-test: train validate setup-browser ## Everything: unit tests, the running assistant and shop page (browser), NLU floor, stories
+test: train validate setup-browser setup-scaled ## Everything: unit tests, the running assistant and shop page (browser), NLU floor, stories
 	@$(PY) -m pytest tests
 
-bench: train ## Benchmarks (NLU latency, cold start, full-stack load): make bench ARGS="--quick --only nlu,cold"
+bench: train ## Benchmarks (NLU latency, cold start, load, one vs two instances, training): make bench ARGS="--quick --only nlu,cold"
+	@bash scripts/setup_scaled.sh || echo "==> Without redis-server and PostgreSQL the 'scaled' benchmark is skipped"
 	@$(PY) -m bench $(ARGS)
 
 clean: ## Remove the trained model, results and caches (keeps .venv)
