@@ -1,5 +1,5 @@
-"""``python -m bench [--quick] [--only nlu,stack,cold,train] [--train] [--reference]``: run the benchmarks,
-print their tables and write JSON and PNG files to bench/results/."""
+"""``python -m bench [--quick] [--only nlu,cold,stack,scaled,train] [--train] [--reference]``: run the
+benchmarks, print their tables and write JSON and PNG files to bench/results/."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ import time
 import warnings
 from typing import Any, Callable, Dict, List, Optional
 
-from bench import cold_start, load, nlu_latency, reference, report, training
+from bench import cold_start, load, nlu_latency, reference, report, scaled, training
 from bench.processes import MODEL
 
-BENCHMARKS = ("nlu", "cold", "stack", "train")
+BENCHMARKS = ("nlu", "cold", "stack", "scaled", "train")
 LEVELS = [1, 20, 100]
+SCALED_LEVELS = [20, 100]
+# The same numbers of buyers again, each pausing between messages as a person does (bench/load.py THINK_S).
+PACED_LEVELS = (20, 100)
 
 
 def _without_samples(result: Dict[str, Any]) -> Dict[str, Any]:
@@ -57,14 +60,50 @@ def run_cold(args, models: Dict[str, Any]) -> None:
 
 def run_stack(args, models: Dict[str, Any]) -> None:
     duration = 8.0 if args.quick else 20.0
-    result = load.measure(LEVELS, duration)
-    print(report.table(f"Full stack load ({duration:.0f} s per level, scripted 5-turn conversations, "
-                       "no pause between messages)", load.HEADER, load.rows(result)))
+    result = load.measure(LEVELS, duration, paced_levels=PACED_LEVELS)
+    print(report.table(f"Full stack load ({duration:.0f} s per level, scripted 5-turn conversations; "
+                       "without pauses: what the stack can take; with pauses: what a buyer waits)",
+                       load.HEADER, load.rows(result)))
     for level in result["levels"]:
         if level["error_kinds"]:
             print(f"  {level['buyers']} buyers, errors: {level['error_kinds']}")
     report.write_json("stack_load", {**result, "levels": [_without_samples(lv) for lv in result["levels"]]})
     print(f"  -> {load.plot(result, 'stack_load')}")
+
+
+def run_scaled(args, models: Dict[str, Any]) -> None:
+    why = scaled.missing()
+    if why:
+        print(f"  skipped: {why}. Install them with:  {scaled.INSTALL_HINT}")
+        return
+    duration, double_send = (8.0, 5.0) if args.quick else (20.0, 15.0)
+    result = scaled.measure(SCALED_LEVELS, duration, double_send)
+    print(report.table(f"One Rasa instance vs two (PostgreSQL tracker store, Redis lock store, "
+                       f"round-robin in the web service; {duration:.0f} s per level, {double_send:.0f} s of "
+                       f"double senders; {result['cores']} cores)",
+                       scaled.THROUGHPUT_HEADER, scaled.throughput_rows(result)))
+    for run in result["runs"]:
+        for level in run["levels"] + [run["double_send"]]:
+            if level["error_kinds"]:
+                print(f"  {run['instances']} instance(s), {level['buyers']} buyers, "
+                      f"errors: {level['error_kinds']}")
+    header, rows = scaled.process_rows(result)
+    print(report.table(f"Each process at {SCALED_LEVELS[-1]} buyers: resident memory and cores kept busy "
+                       f"(of {result['cores']})", header, rows))
+    print(report.table("Conversations in the PostgreSQL tracker store against what the buyers sent",
+                       scaled.INTEGRITY_HEADER, scaled.integrity_rows(result)))
+    for run in result["runs"] + ([result["control"]] if result.get("control") else []):
+        label = f"{run['instances']} instance(s)" + ("" if run["shared_locks"] else ", in-memory lock stores")
+        for line in run["integrity"]["problems"][:5]:
+            print(f"  {label}: {line}")
+        corrupted = run["integrity"]["corrupted"]
+        if run["shared_locks"] and corrupted:
+            print(f"  ! {label}: {corrupted} corrupted conversation(s) with the shared lock store "
+                  f"({scaled.LOCK_STORE_TYPE}); see bench/README.md, scaled")
+        elif not run["shared_locks"] and not corrupted:
+            print(f"  ! {label}: the control found nothing corrupted: the double senders never overlapped")
+    report.write_json("scaled", result)
+    print(f"  -> {scaled.plot(result, 'scaled')}")
 
 
 def run_train(args, models: Dict[str, Any]) -> None:
@@ -81,7 +120,8 @@ def run_train(args, models: Dict[str, Any]) -> None:
     report.write_json("training", result)
 
 
-RUNNERS: Dict[str, Callable] = {"nlu": run_nlu, "cold": run_cold, "stack": run_stack, "train": run_train}
+RUNNERS: Dict[str, Callable] = {"nlu": run_nlu, "cold": run_cold, "stack": run_stack, "scaled": run_scaled,
+                                 "train": run_train}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

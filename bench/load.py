@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -15,6 +16,8 @@ from bench.conversations import CONVERSATIONS
 from bench.processes import MODEL, Stack
 
 REQUEST_TIMEOUT_S = 60
+# A paced buyer reads the reply and types the next message: a pause drawn from this range (seconds).
+THINK_S = (1.0, 3.0)
 
 
 class Tally:
@@ -32,13 +35,21 @@ class Tally:
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
 
-async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at: float, tally: Tally) -> None:
-    # Each buyer runs the templates in turn (shifted by its number), a new buyer id per conversation,
-    # with no pause between messages: a closed loop that measures what the stack can take.
+async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at: float, tally: Tally,
+                 paced: bool = False) -> None:
+    # Each buyer runs the templates in turn (shifted by its number), a new buyer id per conversation.
+    # Unpaced, there is no pause between messages: a closed loop that measures what the stack can take.
+    # Paced, the buyer pauses THINK_S between messages (seeded by its number: the same run each time),
+    # as people do, which measures what a buyer waits when that many chat at once.
     templates = itertools.islice(itertools.cycle(CONVERSATIONS), number % len(CONVERSATIONS), None)
+    pauses = random.Random(number)
+    if paced:  # buyers do not all arrive in the same millisecond
+        await asyncio.sleep(pauses.uniform(0, THINK_S[1]))
     for conversation in templates:
         identity: Dict[str, Any] = {}
-        for text in conversation.messages:
+        for index, text in enumerate(conversation.messages):
+            if paced and index:
+                await asyncio.sleep(pauses.uniform(*THINK_S))
             if time.perf_counter() >= stop_at:
                 return
             body = {**identity, "text": text}
@@ -66,28 +77,32 @@ async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at:
         tally.conversations += 1
 
 
-async def _level(web_url: str, buyers: int, duration_s: float) -> Tuple:
+async def _level(web_url: str, buyers: int, duration_s: float, paced: bool = False) -> Tuple:
     tally = Tally()
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=buyers), timeout=timeout) as session:
         started = time.perf_counter()
         stop_at = started + duration_s
-        await asyncio.gather(*(_buyer(session, f"{web_url}/api/buyer/messages", n, stop_at, tally)
+        await asyncio.gather(*(_buyer(session, f"{web_url}/api/buyer/messages", n, stop_at, tally, paced)
                                for n in range(buyers)))
         elapsed = time.perf_counter() - started
     return tally, elapsed
 
 
-def measure(levels: List[int], duration_s: float, model: Path = MODEL) -> Dict[str, Any]:
-    """One stack, every concurrency level in turn for duration_s each; RSS read after each level."""
-    results: Dict[str, Any] = {"model": str(model), "duration_s": duration_s, "levels": []}
+def measure(levels: List[int], duration_s: float, model: Path = MODEL,
+            paced_levels: Tuple[int, ...] = ()) -> Dict[str, Any]:
+    """One stack, every concurrency level in turn for duration_s each (unpaced), then paced_levels with
+    buyers pausing THINK_S between messages; RSS read after each level."""
+    results: Dict[str, Any] = {"model": str(model), "duration_s": duration_s, "think_s": THINK_S, "levels": []}
     with Stack(model=model) as stack:
         stack.wait_ready()
         asyncio.run(_level(stack.web_url, 1, 2))  # warm up every server's first-call paths
-        for buyers in levels:
-            tally, elapsed = asyncio.run(_level(stack.web_url, buyers, duration_s))
+        runs = [(buyers, False) for buyers in levels] + [(buyers, True) for buyers in paced_levels]
+        for buyers, paced in runs:
+            tally, elapsed = asyncio.run(_level(stack.web_url, buyers, duration_s, paced))
             results["levels"].append({
                 "buyers": buyers,
+                "paced": paced,
                 "elapsed_s": elapsed,
                 "messages": len(tally.latencies_ms),
                 "messages_per_s": len(tally.latencies_ms) / elapsed,
@@ -101,7 +116,7 @@ def measure(levels: List[int], duration_s: float, model: Path = MODEL) -> Dict[s
     return results
 
 
-HEADER = ["buyers", "messages", "msg/s", "p50 ms", "p95 ms", "p99 ms", "errors", "handed off",
+HEADER = ["buyers", "pauses", "messages", "msg/s", "p50 ms", "p95 ms", "p99 ms", "errors", "handed off",
           "RSS rasa MB", "RSS actions MB", "RSS web MB"]
 
 
@@ -110,7 +125,8 @@ def rows(result: Dict[str, Any]) -> List[List[Any]]:
     out = []
     for level in result["levels"]:
         lat, rss = level["latency_ms"], level["rss_mb"]
-        out.append([level["buyers"], level["messages"], level["messages_per_s"], lat["p50"], lat["p95"],
+        pauses = "{:.0f}-{:.0f} s".format(*result.get("think_s", THINK_S)) if level.get("paced") else "none"
+        out.append([level["buyers"], pauses, level["messages"], level["messages_per_s"], lat["p50"], lat["p95"],
                     lat["p99"], level["errors"], level["handed_off"], rss.get("rasa"), rss.get("actions"),
                     rss.get("web")])
     return out
@@ -120,16 +136,21 @@ def plot(result: Dict[str, Any], name: str) -> Path:
     """Latency percentiles and throughput against the number of buyers."""
     plt = report.pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    buyers = [level["buyers"] for level in result["levels"]]
+    unpaced = [level for level in result["levels"] if not level.get("paced")]
+    paced = [level for level in result["levels"] if level.get("paced")]
+    buyers = [level["buyers"] for level in unpaced]
     for key in ("p50", "p95", "p99"):
-        left.plot(buyers, [level["latency_ms"][key] for level in result["levels"]], marker="o", label=key)
+        left.plot(buyers, [level["latency_ms"][key] for level in unpaced], marker="o", label=f"{key}, no pause")
+    if paced:
+        left.plot([level["buyers"] for level in paced], [level["latency_ms"]["p95"] for level in paced],
+                  marker="s", linestyle="--", label="p95, buyers pause {:.0f}-{:.0f} s".format(*THINK_S))
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("concurrent buyers")
     left.set_ylabel("reply latency (ms)")
     left.legend()
     left.grid(True, alpha=0.3)
-    right.bar([str(b) for b in buyers], [level["messages_per_s"] for level in result["levels"]])
+    right.bar([str(b) for b in buyers], [level["messages_per_s"] for level in unpaced])
     right.set_xlabel("concurrent buyers")
     right.set_ylabel("messages per second")
     for ax in (left, right):
