@@ -698,6 +698,8 @@ def plot(result: Dict[str, Any], name: str) -> Path:
         for key, style in (("p50", "-"), ("p95", "--")):
             right.plot(labels, [level["latency_ms"][key] for level in run["levels"]], style, marker="o",
                        color=colour, label=f"{label} {key}")
+    # Head room above the bars for the legend.
+    left.set_ylim(0, 1.3 * max(level["messages_per_s"] for run in (one, two) for level in run["levels"]))
     left.set_xticks(list(positions))
     left.set_xticklabels(labels)
     left.set_xlabel("concurrent buyers")
