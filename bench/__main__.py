@@ -24,10 +24,6 @@ def _without_samples(result: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in result.items() if k != "samples_ms"}
 
 
-def _ratio(ours: Optional[float], theirs: Optional[float]) -> str:
-    return f"{ours / theirs:.2f}x" if ours and theirs else "n/a"
-
-
 def run_nlu(args, models: Dict[str, Any]) -> None:
     results = {label: nlu_latency.measure(path, quick=args.quick) for label, path in models.items()}
     rows = [row for label, result in results.items() for row in nlu_latency.rows(label, result)]
@@ -38,8 +34,8 @@ def run_nlu(args, models: Dict[str, Any]) -> None:
     if "reference" in results:
         for way in ("in_process", "http"):
             ours, theirs = results["xiaodian"][way], results["reference"][way]
-            print(f"  xiaodian / reference, {way}: p50 {_ratio(ours['p50'], theirs['p50'])}, "
-                  f"p95 {_ratio(ours['p95'], theirs['p95'])}, p99 {_ratio(ours['p99'], theirs['p99'])}")
+            ratios = ", ".join(f"{key} {report.ratio(ours[key], theirs[key])}" for key in ("p50", "p95", "p99"))
+            print(f"  xiaodian / reference, {way}: {ratios}")
     report.write_json("nlu_latency", results)
     print(f"  -> {nlu_latency.plot(results, 'nlu_latency')}")
 
@@ -51,9 +47,10 @@ def run_cold(args, models: Dict[str, Any]) -> None:
                        cold_start.HEADER, rows))
     if "reference" in results:
         ours, theirs = results["xiaodian"], results["reference"]
-        print(f"  xiaodian / reference: first answer {_ratio(ours['first_answer_s'], theirs['first_answer_s'])}, "
-              f"model size {_ratio(ours['model_mb'], theirs['model_mb'])}, RSS rasa "
-              f"{_ratio(ours['rss_mb_after_warm_up']['rasa'], theirs['rss_mb_after_warm_up']['rasa'])}")
+        rss_ours, rss_theirs = ours["rss_mb_after_warm_up"]["rasa"], theirs["rss_mb_after_warm_up"]["rasa"]
+        print(f"  xiaodian / reference: first answer {report.ratio(ours['first_answer_s'], theirs['first_answer_s'])}"
+              f", model size {report.ratio(ours['model_mb'], theirs['model_mb'])}"
+              f", RSS rasa {report.ratio(rss_ours, rss_theirs)}")
     report.write_json("cold_start", results)
     print(f"  -> {cold_start.plot(results, 'cold_start')}")
 

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO_DIR / ".venv" / "bin"
@@ -28,27 +28,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rss_mb(pid: int) -> Optional[float]:
-    """Resident memory of a process and its descendants in MB (from /proc; None once it has exited)."""
-    total_kb = 0
-    todo = [pid]
+def process_tree(pid: int) -> List[int]:
+    """A process and its live descendants, the process first (from /proc/<pid>/task/*/children)."""
+    pids, todo = [], [pid]
     while todo:
         current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            if current == pid:
-                return None
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total_kb += int(line.split()[1])
+        pids.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
             try:
                 todo += [int(child) for child in task.read_text().split()]
             except OSError:
                 pass
-    return total_kb / 1024
+    return pids
+
+
+def sum_over_tree(pid: int, read: Callable[[str], float], file: str) -> Optional[float]:
+    """read(/proc/<p>/<file>) summed over a process and its live descendants (None once it has exited;
+    a descendant that exits meanwhile counts nothing)."""
+    total = 0.0
+    for current in process_tree(pid):
+        try:
+            text = Path(f"/proc/{current}/{file}").read_text()
+        except OSError:
+            if current == pid:
+                return None
+            continue
+        total += read(text)
+    return total
+
+
+def _vm_rss_kb(status: str) -> float:
+    return sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+
+
+def rss_mb(pid: int) -> Optional[float]:
+    """Resident memory of a process and its descendants in MB (from /proc; None once it has exited)."""
+    kb = sum_over_tree(pid, _vm_rss_kb, "status")
+    return None if kb is None else kb / 1024
 
 
 def http_ok(url: str, must_contain: str = "") -> bool:
@@ -58,6 +74,20 @@ def http_ok(url: str, must_contain: str = "") -> bool:
             return must_contain in response.read().decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - any failure means "not ready yet"
         return False
+
+
+def terminate(servers: Sequence["Server"], sig: int) -> None:
+    """Sends sig to each server's process group, then waits for each, with SIGKILL after 10 s."""
+    for server in servers:
+        if server.process and server.process.poll() is None:
+            os.killpg(server.process.pid, sig)
+    for server in servers:
+        if server.process:
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.process.pid, signal.SIGKILL)
+                server.process.wait()
 
 
 @dataclass
@@ -175,16 +205,7 @@ class Stack:
 
     def stop(self) -> None:
         """SIGTERM to each process, SIGKILL after 10 s; removes the temporary directory."""
-        for server in self.servers:
-            if server.process and server.process.poll() is None:
-                os.killpg(server.process.pid, signal.SIGTERM)
-        for server in self.servers:
-            if server.process:
-                try:
-                    server.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(server.process.pid, signal.SIGKILL)
-                    server.process.wait()
+        terminate(self.servers, signal.SIGTERM)
         self.servers = []
         if self._tmp:
             self._tmp.cleanup()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -19,6 +19,11 @@ def percentiles(samples_ms: Sequence[float]) -> Dict[str, float]:
     p50, p95, p99 = np.percentile(values, [50, 95, 99])
     return {"n": int(values.size), "p50": float(p50), "p95": float(p95), "p99": float(p99),
             "mean": float(values.mean())}
+
+
+def ratio(value: Optional[float], reference: Optional[float]) -> str:
+    """value / reference as "1.24x", or "n/a" when either is missing or zero."""
+    return f"{value / reference:.2f}x" if value and reference else "n/a"
 
 
 def table(title: str, header: Sequence[str], rows: List[Sequence[Any]]) -> str:

@@ -22,7 +22,8 @@ import aiohttp
 
 from bench import load, report
 from bench.conversations import CONVERSATIONS
-from bench.processes import HOST, MODEL, REPO_DIR, VENV_BIN, Server, Stack, free_port
+from bench.processes import (HOST, MODEL, REPO_DIR, VENV_BIN, Server, Stack, free_port, sum_over_tree,
+                             terminate)
 
 INSTALL_HINT = "make setup-scaled  (on Debian: sudo apt-get install redis-server postgresql)"
 PG_USER = "xiaodian"
@@ -79,26 +80,15 @@ def missing() -> Optional[str]:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_seconds_of(stat: str) -> float:
+    fields = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces; fields from "state" on
+    return sum(int(value) for value in fields[11:15]) / _TICKS  # utime stime cutime cstime
+
+
 def cpu_seconds(pid: int) -> Optional[float]:
     """CPU seconds (user + system) of a process, its reaped children and its live descendants, from /proc
     (None once it has exited)."""
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            stat = Path(f"/proc/{current}/stat").read_text()
-        except OSError:
-            if current == pid:
-                return None
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces; fields from "state" on
-        total += sum(int(value) for value in fields[11:15]) / _TICKS  # utime stime cutime cstime
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                todo += [int(child) for child in task.read_text().split()]
-            except OSError:
-                pass
-    return total
+    return sum_over_tree(pid, _cpu_seconds_of, "stat")
 
 
 def machine_cpu_seconds() -> float:
@@ -134,19 +124,6 @@ def _as_user(user: Optional[str]) -> Dict[str, Any]:
         return {}
     entry = pwd.getpwnam(user)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-
-
-def _terminate(servers: Sequence[Server], sig: int) -> None:
-    for server in servers:
-        if server.process and server.process.poll() is None:
-            os.killpg(server.process.pid, sig)
-    for server in servers:
-        if server.process:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
-                server.process.wait()
 
 
 @dataclass
@@ -294,8 +271,8 @@ class ScaledStack(Stack):
     def stop(self) -> None:
         """The services first (SIGTERM), then Redis and PostgreSQL (SIGINT: its fast shutdown); removes the
         temporary directories."""
-        _terminate([s for s in self.servers if s.name not in STORES], signal.SIGTERM)
-        _terminate([s for s in self.servers if s.name in STORES], signal.SIGINT)
+        terminate([s for s in self.servers if s.name not in STORES], signal.SIGTERM)
+        terminate([s for s in self.servers if s.name in STORES], signal.SIGINT)
         self.servers = []
         if self._tmp:
             self._tmp.cleanup()
@@ -628,10 +605,6 @@ def measure(levels: List[int], duration_s: float, double_send_s: float, model: P
 
 
 # ------------------------------------------------------------------ tables and plot
-def _ratio(two: Optional[float], one: Optional[float]) -> str:
-    return f"{two / one:.2f}x" if two and one else "n/a"
-
-
 THROUGHPUT_HEADER = ["buyers", "msg/s 1", "msg/s 2", "2 / 1", "p50 ms 1", "p50 ms 2", "p95 ms 1", "p95 ms 2",
                      "p99 ms 1", "p99 ms 2", "failed 1", "failed 2"]
 
@@ -642,7 +615,7 @@ def throughput_rows(result: Dict[str, Any]) -> List[List[Any]]:
     pairs = [(str(a["buyers"]), a, b) for a, b in zip(one["levels"], two["levels"])]
     pairs.append((f"{DOUBLE_SENDERS} double senders", one["double_send"], two["double_send"]))
     return [[label, a["messages_per_s"], b["messages_per_s"],
-             _ratio(b["messages_per_s"], a["messages_per_s"]),
+             report.ratio(b["messages_per_s"], a["messages_per_s"]),
              *(run["latency_ms"][key] for key in ("p50", "p95", "p99") for run in (a, b)),
              a["errors"] + a["handed_off"], b["errors"] + b["handed_off"]]
             for label, a, b in pairs]
