@@ -11,23 +11,8 @@ for candidate in "${XIAODIAN_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-br
   fi
 done
 
-if command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    SUDO=""
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-  else
-    SUDO="no"
-  fi
-  if [ "$SUDO" != "no" ]; then
-    echo "==> Installing Debian's chromium and a Chinese font for the browser tests (about a minute)"
-    start=$(date +%s)
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 \
-      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null; }
-    echo "==> chromium installed in $(( $(date +%s) - start )) s"
-    exit 0
-  fi
-fi
+source "$(dirname "$0")/apt_install.sh"
+apt_install "and a Chinese font for the browser tests" chromium fonts-wqy-microhei && exit 0
 
 cat >&2 <<'MSG'
 ERROR: the browser tests need Chromium and none was found (looked at $XIAODIAN_CHROMIUM, /usr/bin/chromium,

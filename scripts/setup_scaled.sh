@@ -17,23 +17,8 @@ have_redis || missing+=(redis-server)
 have_postgres || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    SUDO=""
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-  else
-    SUDO="no"
-  fi
-  if [ "$SUDO" != "no" ]; then
-    echo "==> Installing Debian's ${missing[*]} for the scaled set-up (about a minute)"
-    start=$(date +%s)
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
-      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
-    echo "==> ${missing[*]} installed in $(( $(date +%s) - start )) s"
-    exit 0
-  fi
-fi
+source scripts/apt_install.sh
+apt_install "for the scaled set-up" "${missing[@]}" && exit 0
 
 cat >&2 <<MSG
 ERROR: the scaled set-up needs ${missing[*]}, which is not installed, and it cannot be installed from here
