@@ -10,7 +10,7 @@ import pytest
 
 from bot.handoff.store import TicketStore
 from bot.shop import Shop, load_shop
-from tests.bot.orders.conftest import postgres_url  # noqa: F401  (the throwaway PostgreSQL cluster)
+from tests.bot.orders.conftest import empty_store, postgres_url  # noqa: F401  (postgres_url: a fixture)
 
 NOW = datetime(2026, 3, 11, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -52,12 +52,6 @@ def chat(*turns: Tuple, buyer: Optional[str] = "tb_buyer01", page: Optional[str]
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path) -> Iterator[TicketStore]:
     """An empty ticket store with its schema, on each database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'orders.sqlite'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    store = TicketStore(url)
-    store.drop_schema()
-    store.create_schema()
+    store = empty_store(TicketStore, request, tmp_path)
     yield store
     store.close()

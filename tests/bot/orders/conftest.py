@@ -10,14 +10,16 @@ import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Type, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.orders.seed import DEMO_BUYER, demo_order_id, seed_demo_orders
-from bot.orders.store import OrderStore
+from bot.orders.store import OrderStore, SqlStore
 from bot.shop import Shop, load_shop
+
+SqlStoreT = TypeVar("SqlStoreT", bound=SqlStore)
 
 #: A Wednesday, before the 16:00 cut-off: the paid demo order ships today.
 NOW = datetime(2026, 3, 11, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -106,16 +108,23 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path) -> Iterator[OrderStore]:
-    """An empty order store with its schema, on each database."""
+def empty_store(store_class: Type[SqlStoreT], request, tmp_path: Path) -> SqlStoreT:
+    """A store of store_class with a fresh schema, on the database of the fixture's param (sqlite or
+    postgresql, the throwaway cluster); the caller closes it."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'orders.sqlite'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    store = OrderStore(url)
+    store = store_class(url)
     store.drop_schema()
     store.create_schema()
+    return store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Iterator[OrderStore]:
+    """An empty order store with its schema, on each database."""
+    store = empty_store(OrderStore, request, tmp_path)
     yield store
     store.close()
 
