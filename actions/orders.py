@@ -29,12 +29,16 @@ from bot.orders.answers import (
     decide_modification,
     order_label,
 )
+from bot.identity import buyer_from_metadata
 from bot.orders.model import OrderView
 from bot.orders.store import OrderStore
 from bot.shop import answer_return_policy
 from bot.text.order_requests import asks_refund_progress, complaint_kind, new_address
 
 logger = logging.getLogger(__name__)
+
+#: The secret the web service signs buyer identities with (bot.stack gives it to both at each start).
+IDENTITY_ENV = "XIAODIAN_IDENTITY_SECRET"
 
 #: The order states worth offering for each question, most likely first.
 RELEVANT_STATES: Dict[Text, Tuple[Text, ...]] = {
@@ -64,16 +68,18 @@ def order_store() -> OrderStore:
         return _store
 
 
-def buyer_id(tracker: Tracker) -> Text:
-    """Who the buyer is: the id the shop page sends with each message (metadata ``buyer_id``, the
-    latest that has one), else the chat's sender id."""
+def buyer_id(tracker: Tracker) -> Optional[Text]:
+    """The buyer the web service vouches for in the latest message (a signed ``metadata.identity``, see
+    bot.identity), else None: an anonymous buyer, who has no orders. A ``buyer_id`` someone simply wrote
+    into the metadata counts for nothing."""
+    secret = os.environ.get(IDENTITY_ENV)
+    if not secret:
+        return None
     for event in reversed(tracker.events or []):
-        if event.get("event") != "user":
-            continue
-        metadata = event.get("metadata") or (event.get("parse_data") or {}).get("metadata") or {}
-        if isinstance(metadata, dict) and isinstance(metadata.get("buyer_id"), str) and metadata["buyer_id"]:
-            return metadata["buyer_id"]
-    return tracker.sender_id
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or (event.get("parse_data") or {}).get("metadata") or {}
+            return buyer_from_metadata(secret, metadata)
+    return None
 
 
 def user_turns(tracker: Tracker) -> int:
@@ -111,8 +117,10 @@ def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topi
     buyer = buyer_id(tracker)
     number = latest_entity(tracker, "order_id")
     if number:
-        order = store.get_order(buyer, str(number))
+        order = store.get_order(buyer, str(number)) if buyer else None
         return OrderChoice(order) if order else OrderChoice(unknown_number=str(number))
+    if buyer is None:
+        return OrderChoice()  # anonymous: ask for the number, which will not be found
     states = RELEVANT_STATES.get(topic, RELEVANT_STATES["track_order"])
     orders = [o for o in store.recent_orders(buyer, RECENT_ORDERS) if o.status in states]
     if topic == "return_request" and asks_refund_progress(tracker.latest_message.get("text") or ""):
@@ -252,7 +260,8 @@ def reply_confirmation(
         dispatcher.utter_message(text=lines.change_dropped)
         return events
     store, shop, now = order_store(), context.shop, shop_context.now(context)
-    order = store.get_order(buyer_id(tracker), str(pending.get("order_id")))
+    buyer = buyer_id(tracker)
+    order = store.get_order(buyer, str(pending.get("order_id"))) if buyer else None
     if order is None:
         dispatcher.utter_message(text=lines.unknown_order.format(order_id=pending.get("order_id")))
         return events

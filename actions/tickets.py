@@ -46,7 +46,9 @@ def ticket_json(tracker: Tracker, context: ShopContext, reasons: List[Text], rep
     events = list(tracker.events or [])
     # The replies of this turn are not in the tracker yet; the agent should see them too.
     events += [{"event": "bot", "text": reply, "timestamp": now.timestamp()} for reply in replies]
-    ticket = build_ticket(context.shop, events, tracker.sender_id, buyer_id(tracker), now, reasons,
+    # An anonymous buyer's ticket is about the conversation; the agent sees no orders for it.
+    buyer = buyer_id(tracker) or tracker.sender_id
+    ticket = build_ticket(context.shop, events, tracker.sender_id, buyer, now, reasons,
                           order_status=order_status(tracker, context))
     return ticket.json()
 
@@ -58,7 +60,8 @@ def order_status(tracker: Tracker, context: ShopContext) -> Dict[Text, Text]:
     number = tracker.get_slot("order_id")
     if not number:
         return {}
-    order = order_store().get_order(buyer_id(tracker), str(number))
+    buyer = buyer_id(tracker)
+    order = order_store().get_order(buyer, str(number)) if buyer else None
     if order is None:
         return {}
     words = context.shop.policy.handoff.order_status_words

@@ -49,6 +49,12 @@ class Handoff(StrictModel):
     #: and when the assistant cannot answer at all (Rasa or its action server down).
     routed_to_person: Text
     assistant_unavailable: Text
+    #: Said once when the assistant is briefly unreachable: the message is kept and answered when it is back.
+    assistant_busy: Text
+    #: Said when a person has resolved the chat and the assistant answers again.
+    resolved: Text
+    #: Said when an agent takes the chat; {agent} is the agent's display name.
+    agent_joined: Text
 
 
 class OrderLines(StrictModel):
@@ -84,7 +90,7 @@ _ALLOWED = {
     "smalltalk": {"shop_name"},
     "clarify": {"when"},
     "bad_input": set(),
-    "handoff": {"hours", "next_on_duty"},
+    "handoff": {"hours", "next_on_duty", "agent"},
     "orders": {"order_id"},
     "product": {"name", "fabric", "colors", "sizes", "price", "product_sizes", "facts", "note", "names",
                 "height", "weight"},

@@ -8,7 +8,7 @@ from string import Formatter
 from typing import Dict, List, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import PrivateAttr, StrictBool, confloat, root_validator, validator
+from pydantic import PrivateAttr, StrictBool, confloat, conint, root_validator, validator
 
 from bot.shop.catalogue import normalise_name
 from bot.shop.errors import Problem
@@ -442,6 +442,11 @@ class Handoff(StrictModel):
     intent_words: Dict[str, Text] = {}
     #: Order states in words, for the ticket's summary (shipped: 已发货).
     order_status_words: Dict[str, Text] = {}
+    #: While the assistant is unreachable, how long a buyer's message waits for it (the service retries
+    #: and answers when it is back) before a person takes the chat over.
+    outage_wait_minutes: conint(ge=1, le=240) = 3  # type: ignore[valid-type]
+    #: Words asking for a person (转人工): while the assistant is unreachable they go to a person at once.
+    human_words: List[Text] = []
 
     _default_step = validator("default_next_step", allow_reuse=True)(_check_next_step)
 

@@ -72,6 +72,16 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual.hex(), digest)
 
 
+_UNKNOWN_NAME_HASH: List[str] = []
+
+
+def _unknown_name_hash() -> str:
+    """A hash no password matches, made once, for checking unknown names (as costly as a real check)."""
+    if not _UNKNOWN_NAME_HASH:
+        _UNKNOWN_NAME_HASH.append(hash_password(secrets.token_hex(16)))
+    return _UNKNOWN_NAME_HASH[0]
+
+
 class AgentDirectory:
     """The agents file, read on every use so an agent added while the service runs can sign in at once.
 
@@ -107,11 +117,14 @@ class AgentDirectory:
         return self.load().get(name)
 
     def verify(self, name: str, password: str) -> Optional[Agent]:
-        """The agent when the name and password match, else None."""
+        """The agent when the name and password match, else None.
+
+        An unknown name costs exactly what a known one does (one scrypt check against a hash made once),
+        so timing does not tell which names exist. Slow on purpose: call it off the event loop.
+        """
         agent = self.get(name)
         if agent is None:
-            # Same work for unknown names, so timing does not tell which names exist.
-            check_password(password, hash_password("x"))
+            check_password(password, _unknown_name_hash())
             return None
         return agent if check_password(password, agent.password_hash) else None
 

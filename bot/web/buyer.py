@@ -2,41 +2,46 @@
 
 Routing lives here because this service is the buyer's only way in: while the buyer's conversation
 has an open or claimed ticket, messages go to the ticket (and the agents' consoles) and never reach
-Rasa, so Rasa needs no pause/resume events; when the ticket is resolved, messages go to Rasa again.
+Rasa; when the ticket is resolved, messages go to Rasa again (bot.web.delivery, which also keeps them
+through an outage of Rasa or the action server).
 
-Tickets are created by the action server (POST /api/tickets, see tickets_api) when an action decides a
-person must follow up; this module only reads the store afterwards to tell the widget it was handed off.
-The one exception is Rasa being down: then this service creates the ticket itself (assistant_unavailable).
+A chat starts with ``POST /api/buyer/session``, which makes the buyer's id and token (and, in the
+demo, their demo orders, once). Every later call names the buyer and carries the token in the
+``X-Buyer-Token`` header (never in a URL); the socket gets it in its first message. Tokens expire, and
+every answer renews it. Each message carries the widget's ``client_message_id``, so a retried message
+counts once, and a button's ``payload`` counts as a command only if this buyer was offered it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import secrets
-from datetime import datetime
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot.handoff.store import TicketError
-from bot.handoff.summary import build_ticket
-from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.handoff.ticket import Ticket
+from bot.orders.seed import seed_demo_orders
 from bot.shop import Product
 from bot.web import keys
-from bot.web.live import notify_consoles
+from bot.web.chat_log import DONE_STATES, ROUTED, SENDING, ChatLine, Inbound
+from bot.web.delivery import Outcome, first_try, route_to_ticket
 from bot.web.pages import render
-from bot.web.rasa_client import RasaUnavailable
-from bot.web.requests import BadRequest, json_error, message_text, origin_allowed, read_json
+from bot.web.requests import BadRequest, checked_text, client_address, json_error, message_text, origin_allowed, read_json
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE_REASON = "assistant_unavailable"
 #: Buyer ids are made here (random, 128 bits) so nobody can pick or guess another buyer's id.
 BUYER_ID = re.compile(r"^b-[0-9a-f]{32}$")
-#: Two lines closer than this with the same text are the same message seen in the tracker and a ticket.
-SAME_LINE_SECONDS = 2.0
+#: The widget's idempotency key for one message (a retry sends the same one).
+MESSAGE_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+TOKEN_HEADER = "X-Buyer-Token"
+#: Seconds a socket has to say who it is before it is closed.
+SOCKET_AUTH_S = 10.0
+MAX_PAYLOAD = 512
 
 
 # ------------------------------------------------------------------ shop page
@@ -66,205 +71,220 @@ async def shop_page(request: web.Request) -> web.Response:
     )
 
 
-def seed_page_buyer(app: web.Application, buyer_id: str, now: datetime) -> None:
-    """The demo orders (unpaid ... signed for 10 days ago) for a new shop-page buyer, so order
-    questions can be tried from the page; only when the demo is switched on."""
-    from bot.orders.seed import seed_demo_orders
-
-    seed_demo_orders(app[keys.order_store_key], now, buyer_id=buyer_id, shop=app[keys.shop_key],
-                     other_buyer_id=None)
-
-
 # ------------------------------------------------------------------ identity
-def _identify(request: web.Request, buyer_id: Any, token: Any, *, may_issue: bool) -> Tuple[str, str]:
-    """The buyer id and token of a request, or a new pair when none is given and ``may_issue``.
+def _unauthorized(message: str, field: str) -> web.HTTPUnauthorized:
+    return web.HTTPUnauthorized(text=json.dumps({"error": message, "field": field}), content_type="application/json")
+
+
+def _authenticate(request: web.Request, buyer_id: Any, token: Any) -> str:
+    """The buyer id when ``token`` is a valid, unexpired token for it.
 
     Raises:
-        BadRequest: a malformed buyer id.
-        web.HTTPUnauthorized: a missing or wrong token (JSON body naming the field).
+        BadRequest: a missing or malformed buyer id.
+        web.HTTPUnauthorized: a missing, wrong or expired token (JSON body naming the field).
     """
-    signer = request.app[keys.signer_key]
-    if buyer_id in (None, "") and may_issue:
-        new_id = f"b-{secrets.token_hex(16)}"
-        return new_id, signer.buyer_token(new_id)
     if not isinstance(buyer_id, str) or not BUYER_ID.match(buyer_id):
-        raise BadRequest("buyer_id is missing or malformed 买家编号不对", "buyer_id")
-    if not isinstance(token, str) or not signer.check_buyer_token(buyer_id, token):
-        raise web.HTTPUnauthorized(
-            text=json.dumps({"error": "token is missing or wrong for this buyer_id 身份验证失败",
-                             "field": "token"}),
-            content_type="application/json",
-        )
-    return buyer_id, token
+        raise BadRequest("buyer_id is missing or malformed 买家编号不对 (start a chat: POST /api/buyer/session)",
+                         "buyer_id")
+    if not token:
+        raise _unauthorized(f"the {TOKEN_HEADER} header is required 缺少身份凭证", TOKEN_HEADER)
+    if not request.app[keys.signer_key].check_buyer_token(buyer_id, token):
+        raise _unauthorized("token is wrong or expired for this buyer_id 身份验证失败或已过期", TOKEN_HEADER)
+    return buyer_id
+
+
+def _fresh_token(app: web.Application, buyer_id: str) -> str:
+    return app[keys.signer_key].buyer_token(buyer_id, app[keys.settings_key].buyer_token_s)
+
+
+def _too_many(refusal) -> web.Response:
+    return json_error(429, f"too many requests ({refusal.limit}); try again in {refusal.retry_after_s} s 请求太频繁，请稍后再试",
+                      None, headers={"Retry-After": str(refusal.retry_after_s)})
+
+
+def _checked_product(app: web.Application, product: Any) -> Optional[str]:
+    if product is None:
+        return None
+    if not isinstance(product, str) or app[keys.shop_key].catalogue.find(product) is None:
+        raise BadRequest("product is not in the catalogue 没有这件商品", "product")
+    return product
+
+
+async def start_session(request: web.Request) -> web.Response:
+    """POST /api/buyer/session {}: a new buyer id and token (and, in the demo, the buyer's demo orders)."""
+    app = request.app
+    settings = app[keys.settings_key]
+    refusal = app[keys.limiter_key].hit("new_buyers", client_address(request, settings.trust_proxy))
+    if refusal:
+        return _too_many(refusal)
+    try:
+        if request.can_read_body:
+            await read_json(request)  # nothing is needed from it, but a malformed one is said so
+    except BadRequest as error:
+        return error.response()
+    buyer_id = f"b-{secrets.token_hex(16)}"
+    if settings.demo_orders:
+        # Once per buyer: a demo shop has no real orders, so each new shop-page buyer gets the demo ones.
+        seed_demo_orders(app[keys.order_store_key], app[keys.clock_key](), buyer_id=buyer_id, shop=app[keys.shop_key],
+                         other_buyer_id=None)
+    return web.json_response({"buyer_id": buyer_id, "token": _fresh_token(app, buyer_id)}, status=201)
 
 
 # ------------------------------------------------------------------ messages
-def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
-    """A Rasa reply as the widget shows it: text and buttons (title, payload)."""
-    buttons = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in reply.get("buttons") or []
-        if isinstance(b, dict)
-    ]
-    return {"text": reply.get("text") or "", "buttons": buttons}
+def _parse_message(request: web.Request, body: Dict[str, Any]) -> Tuple[str, str, bool, Optional[str], Optional[str]]:
+    """(text for Rasa, text shown, is a button, product, key) of a message body."""
+    app = request.app
+    product = _checked_product(app, body.get("product"))
+    key = body.get("client_message_id")
+    if key is not None and (not isinstance(key, str) or not MESSAGE_KEY.match(key)):
+        raise BadRequest("client_message_id must be 8-64 letters, digits, - or _", "client_message_id")
+    payload = body.get("payload")
+    if payload is not None:
+        payload = checked_text(payload, "payload", MAX_PAYLOAD).strip()
+        shown = message_text(body) if body.get("text") else payload
+        return payload, shown, True, product, key
+    text = message_text(body)
+    return text, text, False, product, key
 
 
-def _first_routed_message(ticket: Ticket) -> bool:
-    # Say "已转人工" once: before any agent has replied, on the buyer's first message after the bot's last.
-    lines = ticket.transcript
-    return not any(line.sender == "agent" for line in lines) and (not lines or lines[-1].sender != "buyer")
+async def _answer_new(app: web.Application, inbound: Inbound, shown: str) -> Outcome:
+    """What happens to a message just received: to the open ticket, or to the assistant."""
+    store, chat_log = app[keys.store_key], app[keys.chat_log_key]
+    ticket: Optional[Ticket] = store.open_for_conversation(inbound.buyer_id)
+    if ticket is not None:
+        outcome = await route_to_ticket(app, ticket, inbound, shown)
+        if outcome is not None:
+            chat_log.set_state(inbound.id, ROUTED, app[keys.clock_key](),
+                               response={"replies": outcome.replies, "handed_off": True})
+            return outcome
+    return await first_try(app, inbound)
+
+
+def _response_body(app: web.Application, buyer_id: str, replies: List[Dict[str, Any]], **extra: Any) -> Dict[str, Any]:
+    handed_off = app[keys.store_key].open_for_conversation(buyer_id) is not None
+    return {"replies": replies, "handed_off": handed_off, "buyer_id": buyer_id, "token": _fresh_token(app, buyer_id),
+            **extra}
 
 
 async def post_message(request: web.Request) -> web.Response:
-    """POST /api/buyer/messages {buyer_id?, token?, text, product?} -> {replies, handed_off, buyer_id, token}.
-
-    The first message comes without buyer_id: the answer carries the new buyer_id and token, which the
-    widget keeps in localStorage and sends with every later message, history read and socket.
-    """
+    """POST /api/buyer/messages {buyer_id, text | payload (+ text: the button's title), product?,
+    client_message_id?} with X-Buyer-Token -> {replies, handed_off, queued?, buyer_id, token}."""
     app = request.app
+    settings = app[keys.settings_key]
+    limiter = app[keys.limiter_key]
+    refusal = limiter.hit("address_messages", client_address(request, settings.trust_proxy))
+    if refusal:
+        return _too_many(refusal)
     try:
         body = await read_json(request)
-        text = message_text(body)
-        product = body.get("product")
-        if product is not None and (
-            not isinstance(product, str) or app[keys.shop_key].catalogue.find(product) is None
-        ):
-            raise BadRequest("product is not in the catalogue 没有这件商品", "product")
-        new_buyer = body.get("buyer_id") in (None, "")
-        buyer_id, token = _identify(request, body.get("buyer_id"), body.get("token"), may_issue=True)
+        if body.get("buyer_id") in (None, ""):
+            raise _unauthorized("start a chat first: POST /api/buyer/session 请先开始会话", "buyer_id")
+        buyer_id = _authenticate(request, body.get("buyer_id"), request.headers.get(TOKEN_HEADER))
+        text, shown, button, product, key = _parse_message(request, body)
     except BadRequest as error:
         return error.response()
+    refusal = limiter.hit("buyer_messages", buyer_id)
+    if refusal:
+        return _too_many(refusal)
+    chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
+    if button and text not in chat_log.offered_payloads(buyer_id):
+        # Not a button this buyer was shown: what they typed, as text (never a command).
+        button, text = False, shown
+    key = key or secrets.token_hex(16)
 
-    now = app[keys.clock_key]()
-    if new_buyer and app[keys.settings_key].demo_orders:
-        seed_page_buyer(app, buyer_id, now)
-    store = app[keys.store_key]
-    identity = {"buyer_id": buyer_id, "token": token}
-
-    ticket = store.open_for_conversation(buyer_id)
-    if ticket is not None:
-        first = _first_routed_message(ticket)
-        try:
-            store.add_line(ticket.id, TranscriptLine(at=now, sender="buyer", text=text, intent=None,
-                                                     confidence=None, agent=None))
-        except TicketError:
-            ticket = None  # resolved a moment ago: the bot has the chat again
-        else:
-            await notify_consoles(app, ticket.id, "buyer_message")
-            notice = app[keys.conversation_key].handoff.routed_to_person
-            replies = [{"text": notice, "buttons": []}] if first else []
-            return web.json_response({"replies": replies, "handed_off": True, **identity})
-
-    async def hand_to_person(why: str) -> web.Response:
-        log.warning("handing %s to a person: %s", buyer_id, why)
-        event = {"event": "user", "text": text, "timestamp": now.timestamp(),
-                 "metadata": {"buyer_id": buyer_id, "product": product}}
-        shop = app[keys.shop_key]
-        ticket = store.create(build_ticket(shop, [event], buyer_id, buyer_id, now, [UNAVAILABLE_REASON]))
-        await notify_consoles(app, ticket.id, "created")
-        return web.json_response(
-            {"replies": [{"text": app[keys.conversation_key].handoff.assistant_unavailable, "buttons": []}],
-             "handed_off": True, **identity}
-        )
-
+    in_flight = app[keys.in_flight_key]
+    existing = chat_log.inbound(buyer_id, key)
+    if existing is not None:
+        return await _repeat(app, existing, in_flight.get((buyer_id, key)))
+    inbound = chat_log.receive(buyer_id, key, text, product, button, now, SENDING)
+    if inbound is None:  # the same key arrived a moment ago
+        return await _repeat(app, chat_log.inbound(buyer_id, key), in_flight.get((buyer_id, key)))
+    chat_log.add_line(buyer_id, now, "buyer", shown, message_key=key)
+    # A retry of this key while it is being answered waits for this very answer.
+    future: asyncio.Future = asyncio.get_running_loop().create_future()
+    in_flight[(buyer_id, key)] = future
     try:
-        raw = await app[keys.rasa_key].send(buyer_id, text, {"buyer_id": buyer_id, "product": product})
-    except RasaUnavailable as error:
-        return await hand_to_person(str(error))
+        outcome = await _answer_new(app, inbound, shown)
+        body = _response_body(app, buyer_id, outcome.replies, queued=outcome.state not in DONE_STATES,
+                              client_message_id=key)
+        if outcome.state in DONE_STATES:
+            chat_log.set_state(inbound.id, outcome.state, app[keys.clock_key](),
+                               response={k: body[k] for k in ("replies", "handed_off", "queued")})
+    except BaseException as error:
+        future.set_exception(error)
+        future.exception()  # marked as seen: only a waiting retry re-raises it
+        raise
+    else:
+        future.set_result(body)
+    finally:
+        in_flight.pop((buyer_id, key), None)
+    return web.json_response(body)
 
-    replies = [reply_json(r) for r in raw if r.get("text") or r.get("buttons")]
-    if not replies:
-        # Every turn of the assistant says something; silence means its action server is down
-        # (Rasa took the message but could not run the action). A person answers instead.
-        return await hand_to_person("the assistant answered nothing (action server down?)")
-    handed_off = store.open_for_conversation(buyer_id) is not None
-    return web.json_response({"replies": replies, "handed_off": handed_off, **identity})
+
+async def _repeat(app: web.Application, existing: Optional[Inbound], running: Optional[asyncio.Future]) -> web.Response:
+    """The answer to a message sent again with the same key: the first answer, never a second turn."""
+    if existing is None:
+        return json_error(409, "message is being handled; send it again in a moment", "client_message_id")
+    if running is not None:
+        return web.json_response(await asyncio.shield(running))
+    stored = existing.response or {"replies": [], "queued": existing.state not in DONE_STATES}
+    return web.json_response(_response_body(app, existing.buyer_id, list(stored.get("replies") or []),
+                                            queued=bool(stored.get("queued")) and existing.state not in DONE_STATES,
+                                            client_message_id=existing.key, repeated=True))
 
 
 # ------------------------------------------------------------------ history
-def _timestamp(value: Any) -> float:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    return float(value or 0)
-
-
-def tracker_lines(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The chat as the buyer saw it, from Rasa tracker events (agent replies are bot events with metadata)."""
-    lines: List[Dict[str, Any]] = []
-    buttons: List[Dict[str, Any]] = []
-    for event in events:
-        kind = event.get("event")
-        at = _timestamp(event.get("timestamp"))
-        if kind == "user":
-            text = event.get("text") or ""
-            if text.startswith("/"):
-                # A button's payload: show the button's title, as the buyer saw it when clicking.
-                text = next((b["title"] for b in buttons if b.get("payload") == text), text)
-            lines.append({"sender": "buyer", "text": text, "buttons": [], "agent": None, "at": at})
-        elif kind == "bot":
-            metadata = event.get("metadata") or {}
-            buttons = reply_json({"buttons": (event.get("data") or {}).get("buttons")})["buttons"]
-            if not event.get("text") and not buttons:
-                continue
-            agent = metadata.get("agent_display") or metadata.get("agent")
-            sender = "agent" if agent else "bot"
-            lines.append({"sender": sender, "text": event.get("text") or "",
-                          "buttons": [] if agent else buttons, "agent": agent, "at": at})
-    return lines
-
-
-def merge_ticket_lines(
-    lines: List[Dict[str, Any]], tickets: List[Ticket], agents: Dict[str, str]
-) -> List[Dict[str, Any]]:
-    """Add what only the tickets hold (messages routed to a person, replies Rasa missed), oldest first."""
-    merged = list(lines)
-    for ticket in tickets:
-        for line in ticket.transcript:
-            if line.sender not in ("buyer", "agent"):
-                continue
-            at = _timestamp(line.at)
-            if any(m["text"] == line.text and abs(m["at"] - at) < SAME_LINE_SECONDS for m in merged):
-                continue
-            agent = agents.get(line.agent or "", line.agent) if line.sender == "agent" else None
-            merged.append({"sender": line.sender, "text": line.text, "buttons": [], "agent": agent, "at": at})
-    merged.sort(key=lambda m: m["at"])
-    return merged
+def _line_json(line: ChatLine) -> Dict[str, Any]:
+    return {"sender": line.sender, "text": line.text, "buttons": line.buttons if line.sender == "bot" else [],
+            "agent": line.agent, "at": line.at.timestamp()}
 
 
 async def history(request: web.Request) -> web.Response:
-    """GET /api/buyer/history?buyer_id=... with the buyer's token (X-Buyer-Token header or ?token=)."""
+    """GET /api/buyer/history?buyer_id=... with X-Buyer-Token: every line the buyer sent and was shown."""
     app = request.app
-    token = request.headers.get("X-Buyer-Token") or request.query.get("token")
     try:
-        buyer_id, _ = _identify(request, request.query.get("buyer_id"), token, may_issue=False)
+        buyer_id = _authenticate(request, request.query.get("buyer_id"), request.headers.get(TOKEN_HEADER))
     except BadRequest as error:
         return error.response()
-    try:
-        events = (await app[keys.rasa_key].tracker(buyer_id)).get("events") or []
-    except RasaUnavailable as error:
-        log.warning("history of %s without Rasa: %s", buyer_id, error)
-        events = []
-    store = app[keys.store_key]
-    agents = {a.name: a.display_name for a in app[keys.agents_key].load().values()}
-    messages = merge_ticket_lines(tracker_lines(events), store.for_buyer(buyer_id), agents)
-    handed_off = store.open_for_conversation(buyer_id) is not None
+    messages = [_line_json(line) for line in app[keys.chat_log_key].lines(buyer_id)]
+    handed_off = app[keys.store_key].open_for_conversation(buyer_id) is not None
     return web.json_response({"messages": messages, "handed_off": handed_off})
 
 
 # ------------------------------------------------------------------ socket
-async def buyer_socket(request: web.Request) -> web.WebSocketResponse:
-    """GET /ws/buyer?buyer_id=...&token=...: agent replies pushed live to the buyer's widget."""
-    if not origin_allowed(request):
-        return json_error(403, "Origin not allowed", "Origin")  # type: ignore[return-value]
+async def _socket_identity(request: web.Request, ws: web.WebSocketResponse) -> Optional[str]:
+    """The buyer a socket belongs to, from its first message ``{"type": "auth", buyer_id, token}``."""
     try:
-        query = request.query
-        buyer_id, _ = _identify(request, query.get("buyer_id"), query.get("token"), may_issue=False)
-    except BadRequest as error:
-        return error.response()  # type: ignore[return-value]
-    ws = web.WebSocketResponse(heartbeat=30)
+        message = await ws.receive(timeout=SOCKET_AUTH_S)
+    except asyncio.TimeoutError:
+        await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"auth expected")
+        return None
+    try:
+        data = json.loads(message.data) if message.type == WSMsgType.TEXT else None
+        if not isinstance(data, dict) or data.get("type") != "auth":
+            raise BadRequest("the first message must be {type: auth, buyer_id, token}")
+        return _authenticate(request, data.get("buyer_id"), data.get("token"))
+    except (BadRequest, web.HTTPUnauthorized, ValueError):
+        await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"not authorized")
+        return None
+
+
+async def buyer_socket(request: web.Request) -> web.WebSocketResponse:
+    """GET /ws/buyer, then ``{"type": "auth", buyer_id, token}``: replies pushed live to the buyer's widget."""
+    app = request.app
+    if not origin_allowed(request, app[keys.settings_key].public_url):
+        return json_error(403, "Origin not allowed", "Origin")  # type: ignore[return-value]
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await ws.prepare(request)
-    registry = request.app[keys.buyer_sockets_key]
+    buyer_id = await _socket_identity(request, ws)
+    if buyer_id is None:
+        return ws
+    registry = app[keys.buyer_sockets_key]
+    if registry.count(buyer_id) >= app[keys.settings_key].max_sockets_per_buyer:
+        await ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too many open chats")
+        return ws
     registry.add(buyer_id, ws)
+    await ws.send_json({"type": "ready"})
     try:
         async for message in ws:
             # The widget sends its messages over HTTP; the socket only receives. Ignore anything else.
@@ -273,4 +293,3 @@ async def buyer_socket(request: web.Request) -> web.WebSocketResponse:
     finally:
         registry.discard(buyer_id, ws)
     return ws
-

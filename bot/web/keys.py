@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Dict, Tuple
 
 from aiohttp import web
 
@@ -11,8 +12,11 @@ from bot.handoff.store import TicketStore
 from bot.orders.store import OrderStore
 from bot.shop import Shop
 from bot.shop.conversation import Conversation
+from bot.web.agent_sessions import AgentSessions
 from bot.web.agents import AgentDirectory
+from bot.web.chat_log import ChatLog
 from bot.web.rasa_client import RasaClient
+from bot.web.rate_limits import RateLimiter
 from bot.web.settings import Settings
 from bot.web.signing import Signer
 from bot.web.sockets import SocketRegistry
@@ -33,3 +37,12 @@ clock_key = web.AppKey("clock", Callable[[], datetime])
 buyer_sockets_key = web.AppKey("buyer_sockets", SocketRegistry)
 #: Open consoles, all under one key: every ticket change is pushed to them.
 console_sockets_key = web.AppKey("console_sockets", SocketRegistry)
+#: What each buyer was shown and sent, and their messages on the way to the assistant.
+chat_log_key = web.AppKey("chat_log", ChatLog)
+#: Open agents' sessions (sign-out revokes one).
+sessions_key = web.AppKey("sessions", AgentSessions)
+limiter_key = web.AppKey("limiter", RateLimiter)
+#: Set to retry waiting messages now (a new one waits, or the assistant may be back).
+recovery_wake_key = web.AppKey("recovery_wake", asyncio.Event)
+#: Messages being answered right now, by (buyer id, key): a retry of one waits for the same answer.
+in_flight_key = web.AppKey("in_flight", Dict[Tuple[str, str], asyncio.Future])

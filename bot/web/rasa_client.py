@@ -1,16 +1,35 @@
-"""The one module that talks to Rasa: the REST webhook and the tracker HTTP API, on one or more instances."""
+"""The one module that talks to Rasa: the shop page channel and the tracker HTTP API, on one or more instances.
+
+Every call carries ``Authorization: Bearer <JWT>`` (bot.rasa_auth), minted here from the secret the
+web service shares with Rasa and renewed before it expires; nothing secret goes into a URL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Dict, List, Optional, Sequence, Union
 from urllib.parse import quote, urlsplit
 
 import aiohttp
 
+from bot import rasa_auth
+
+#: The shop page channel's webhook (bot.rasa_channel.ShopPageInput).
+WEBHOOK_PATH = "/webhooks/shop_page/webhook"
+
 
 class RasaUnavailable(Exception):
-    """Rasa could not be reached, timed out or answered with an error."""
+    """Rasa could not be reached, timed out or answered with an error.
+
+    Attributes:
+        maybe_handled: the request reached Rasa, which may have handled it (a timeout, a 5xx): check the
+            tracker before sending it again. False when nothing was taken (refused connection, 4xx).
+    """
+
+    def __init__(self, message: str, maybe_handled: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_handled = maybe_handled
 
 
 def parse_rasa_urls(value: Union[str, Sequence[str]]) -> List[str]:
@@ -47,16 +66,28 @@ class RasaClient:
     Args:
         session: the app's shared client session (opened and closed by the app's cleanup_ctx).
         base_url: e.g. ``http://127.0.0.1:5005``, or a comma-separated list (or sequence) of such URLs.
+        secret: the JWT secret shared with Rasa (``XIAODIAN_RASA_JWT_SECRET``).
         timeout: seconds for each call.
     """
 
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: Union[str, Sequence[str]], timeout: float = 20.0
+        self, session: aiohttp.ClientSession, base_url: Union[str, Sequence[str]], secret: bytes,
+        timeout: float = 20.0,
     ) -> None:
         self._session = session
         self._bases = parse_rasa_urls(base_url)
         self._turn = 0
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._secret = secret
+        self._token = ""
+        self._token_made = 0.0
+
+    def _headers(self) -> Dict[str, str]:
+        # A fresh token well before the old one expires; minting one per call would cost a signature each.
+        now = time.time()
+        if not self._token or now - self._token_made > rasa_auth.LIFETIME_S / 3:
+            self._token, self._token_made = rasa_auth.api_token(self._secret, now), now
+        return {"Authorization": f"Bearer {self._token}"}
 
     @property
     def base_urls(self) -> List[str]:
@@ -70,11 +101,13 @@ class RasaClient:
         return self._bases[start:] + self._bases[:start]
 
     async def _call_one(self, base: str, method: str, path: str, payload: Optional[dict]) -> Any:
-        request = self._session.request(method, base + path, json=payload, timeout=self._timeout)
+        request = self._session.request(method, base + path, json=payload, timeout=self._timeout,
+                                        headers=self._headers())
         async with request as response:
             if response.status >= 400:
                 body = (await response.text())[:200]
-                raise RasaUnavailable(f"Rasa at {base} answered {response.status} to {method} {path}: {body}")
+                raise RasaUnavailable(f"Rasa at {base} answered {response.status} to {method} {path}: {body}",
+                                      maybe_handled=response.status >= 500)
             return await response.json(content_type=None)
 
     async def _call(self, method: str, path: str, payload: Optional[dict] = None) -> Any:
@@ -87,21 +120,40 @@ class RasaClient:
                 refused.append(f"{base}: {error.os_error!r}")
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
                 message = f"Rasa at {base} is unavailable ({method} {path}): {error!r}"
-                raise RasaUnavailable(message) from error
+                raise RasaUnavailable(message, maybe_handled=True) from error
         raise RasaUnavailable(f"no Rasa instance could be reached ({method} {path}): {'; '.join(refused)}")
 
-    async def send(self, conversation_id: str, text: str, metadata: Dict[str, Any]) -> List[Dict[str, Any]]:
-        """Send a buyer's message through the REST channel and return the bot's replies.
+    async def send(
+        self, conversation_id: str, text: str, metadata: Dict[str, Any], message_id: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
+        """Send a buyer's message through the shop page channel and return the bot's replies.
+
+        Args:
+            message_id: the message's idempotency key; the tracker's user event keeps it, so after a crash
+                ``handled`` can tell whether Rasa already took the message.
 
         Returns:
-            Rasa's reply dicts (``text``, ``buttons``, ``image``...), in order.
+            Rasa's reply dicts (``text``, ``buttons``, ``custom``...), in order.
 
         Raises:
             RasaUnavailable: no instance could be reached, or the one reached timed out or failed.
         """
-        payload = {"sender": conversation_id, "message": text, "metadata": metadata}
-        replies = await self._call("POST", "/webhooks/rest/webhook", payload)
+        payload: Dict[str, Any] = {"sender": conversation_id, "message": text, "metadata": metadata}
+        if message_id:
+            payload["message_id"] = message_id
+        replies = await self._call("POST", WEBHOOK_PATH, payload)
         return replies if isinstance(replies, list) else []
+
+    async def healthy(self) -> bool:
+        """True when every instance answers ``/status`` with a loaded model."""
+        for base in self._bases:
+            try:
+                status = await self._call_one(base, "GET", "/status", None)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, RasaUnavailable):
+                return False
+            if not isinstance(status, dict) or not status.get("model_id"):
+                return False
+        return True
 
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
         """The conversation's tracker (slots, events...).

@@ -12,6 +12,7 @@ def setup_routes(app: web.Application) -> None:
     """Register the shop page, buyer API and socket, console, ticket API, trainer inbox and static files."""
     app.router.add_get("/", buyer.shop_page, name="shop")
     app.router.add_get("/product/{product_id}", buyer.shop_page, name="product")
+    app.router.add_post("/api/buyer/session", buyer.start_session, name="buyer_session")
     app.router.add_post("/api/buyer/messages", buyer.post_message, name="buyer_messages")
     app.router.add_get("/api/buyer/history", buyer.history, name="buyer_history")
     app.router.add_get("/ws/buyer", buyer.buyer_socket, name="buyer_socket")

@@ -17,13 +17,13 @@ from bot.handoff.store import TicketError, TicketNotFound, TicketTaken
 from bot.handoff.ticket import Ticket, TranscriptLine
 from bot.web import keys
 from bot.web.console import agent_only
+from bot.web.delivery import notice
 from bot.web.live import notify_consoles, push_to_buyer
 from bot.web.rasa_client import RasaUnavailable
 from bot.web.requests import BadRequest, json_error, message_text, read_json
 
 log = logging.getLogger(__name__)
 
-RESOLVED_NOTICE = "本次人工服务已结束，还有问题可以继续问我哦"
 #: Slot the bot reads after a hand-back (domain.yml must declare it).
 OUTCOME_SLOT = "handoff_outcome"
 MAX_OUTCOME = 500
@@ -47,8 +47,8 @@ def _bearer_ok(request: web.Request) -> Optional[web.Response]:
     expected = request.app[keys.settings_key].action_token
     if not expected:
         return json_error(403, "ticket creation is off: set XIAODIAN_ACTION_TOKEN (web service and actions)")
-    given = request.headers.get("Authorization", "")
-    if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), expected.encode()):
+    given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
+    if not hmac.compare_digest(given, b"Bearer " + expected.encode()):
         return json_error(401, "Authorization: Bearer <XIAODIAN_ACTION_TOKEN> required", "Authorization")
     return None
 
@@ -115,7 +115,8 @@ async def claim(request: web.Request) -> web.Response:
     except TicketError as error:
         return _conflict(str(error), app[keys.store_key].get(ticket.id))
     if ticket.claimed_by != agent.name:
-        await push_to_buyer(app, ticket.buyer_id, {"type": "system", "text": f"客服{agent.display_name}为您服务"})
+        await notice(app, ticket.buyer_id, app[keys.conversation_key].handoff.agent_joined.format(
+            agent=agent.display_name), push=True)
     await notify_consoles(app, ticket.id, "claimed")
     return web.json_response(ticket_json(app[keys.store_key].get(ticket.id)))
 
@@ -150,6 +151,7 @@ async def reply(request: web.Request) -> web.Response:
         store.add_line(ticket.id, line)
     except TicketError as error:
         return _conflict(str(error), store.get(ticket.id))
+    app[keys.chat_log_key].add_line(ticket.buyer_id, now, "agent", text, agent=agent.display_name)
     delivered = await push_to_buyer(
         app, ticket.buyer_id,
         {"type": "reply", "sender": "agent", "agent": agent.display_name, "text": text,
@@ -215,7 +217,9 @@ async def resolve(request: web.Request) -> web.Response:
     except RasaUnavailable as error:
         log.warning("outcome of ticket %s not given to Rasa: %s", ticket.id, error)
         in_tracker = False
-    await push_to_buyer(app, ticket.buyer_id, {"type": "resolved", "text": RESOLVED_NOTICE})
+    resolved = app[keys.conversation_key].handoff.resolved
+    app[keys.chat_log_key].add_line(ticket.buyer_id, now, "system", resolved)
+    await push_to_buyer(app, ticket.buyer_id, {"type": "resolved", "text": resolved})
     await notify_consoles(app, ticket.id, "resolved")
     stored = app[keys.store_key].get(ticket.id)
     return web.json_response({"ticket": ticket_json(stored), "in_tracker": in_tracker})

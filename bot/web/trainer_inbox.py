@@ -173,7 +173,7 @@ def trainer_only(handler: Handler) -> Handler:
             return json_error(401, "sign in to the console first 请先登录客服后台")
         if not agent.is_trainer:
             return json_error(403, "the inbox is for trainers 仅训练师可以标注")
-        if request.method != "GET" and not origin_allowed(request):
+        if request.method != "GET" and not origin_allowed(request, request.app[keys.settings_key].public_url):
             return json_error(403, "Origin not allowed", "Origin")
         request["agent"] = agent
         return await handler(request)

@@ -9,14 +9,24 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
+from actions.orders import IDENTITY_ENV
+from bot.identity import METADATA_KEY, sign_identity
 
 # A Monday, 40 minutes before the demo shop's 16:00 cut-off.
 FIXED_NOW = "2026-11-23T15:20:00+08:00"
+#: The identity secret the web service would share with the action server.
+IDENTITY_SECRET = "test-identity-secret-0123456789-abcdef"
+
+
+def signed(buyer: str) -> Dict[str, Any]:
+    """Message metadata as the web service sends it: the buyer's signed identity."""
+    return {METADATA_KEY: sign_identity(IDENTITY_SECRET, buyer)}
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch, tmp_path):
     monkeypatch.setenv(shop_context.NOW_ENV, FIXED_NOW)
+    monkeypatch.setenv(IDENTITY_ENV, IDENTITY_SECRET)
     monkeypatch.delenv(shop_context.SHOP_DIR_ENV, raising=False)
     # An empty order store per test, never the repository's var/orders.sqlite (test_orders seeds its own).
     import actions.orders

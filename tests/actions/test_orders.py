@@ -10,7 +10,7 @@ import actions.orders as orders_module
 from actions.aftersales import ActionAnswerReturnPolicy
 from actions.handoff import ActionHandleQualityComplaint
 from actions.inform import ActionHandleInform
-from actions.orders import ActionAnswerOrderQuestion
+from actions.orders import ActionAnswerOrderQuestion, buyer_id
 from actions.smalltalk import ActionReplySmalltalk
 from bot.orders.answers import (
     answer_return_eligibility,
@@ -20,7 +20,8 @@ from bot.orders.answers import (
 )
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id, seed_demo_orders
 from bot.orders.store import OrderStore
-from tests.actions.conftest import FIXED_NOW, entity, make_tracker, run
+from bot.identity import sign_identity
+from tests.actions.conftest import FIXED_NOW, IDENTITY_SECRET, entity, make_tracker, run, signed
 
 NOW = datetime.fromisoformat(FIXED_NOW)
 ADDRESS = "浙江省宁波市鄞州区天童南路588号"
@@ -42,8 +43,8 @@ def order(store, key, buyer=DEMO_BUYER):
 
 
 def buyer_tracker(intent, text="", entities=None, slots=None, events=None, buyer=DEMO_BUYER):
-    tracker = make_tracker(intent, text, entities, slots=slots, events=events, metadata={"buyer_id": buyer})
-    tracker.events[-1]["metadata"] = {"buyer_id": buyer}
+    tracker = make_tracker(intent, text, entities, slots=slots, events=events, metadata=signed(buyer))
+    tracker.events[-1]["metadata"] = signed(buyer)
     return tracker
 
 
@@ -100,7 +101,7 @@ def test_an_address_change_on_a_paid_order_is_confirmed_then_written(store, shop
     pending = next(e["value"] for e in events if e.get("name") == "pending_change")
     assert order(store, "paid").address == paid.address  # nothing written before the yes
 
-    asked = [{"event": "user", "text": "x", "metadata": {"buyer_id": DEMO_BUYER}}]
+    asked = [{"event": "user", "text": "x", "metadata": signed(DEMO_BUYER)}]
     yes = buyer_tracker("affirm", "确认", slots={"pending_change": pending, "order_id": paid.id}, events=asked)
     messages, events = run(ActionReplySmalltalk(), yes)
     changed = order(store, "paid")
@@ -112,7 +113,7 @@ def test_an_address_change_on_a_paid_order_is_confirmed_then_written(store, shop
 def test_no_after_a_change_question_leaves_the_order_alone(store, shop, conversation):
     paid = order(store, "paid")
     pending = {"kind": "modify", "order_id": paid.id, "turn": 1, "address": ADDRESS}
-    asked = [{"event": "user", "text": "x", "metadata": {"buyer_id": DEMO_BUYER}}]
+    asked = [{"event": "user", "text": "x", "metadata": signed(DEMO_BUYER)}]
     no = buyer_tracker("deny", "算了不改了", slots={"pending_change": pending}, events=asked)
     messages, events = run(ActionReplySmalltalk(), no)
     assert texts(messages) == [conversation.orders.change_dropped]
@@ -198,3 +199,33 @@ def test_refund_progress_without_a_number_picks_the_order_with_a_refund_under_wa
 
     messages, _ = run(ActionAnswerOrderQuestion(), buyer_tracker("return_request", "退款什么时候到账"))
     assert texts(messages) == [answer_refund_status(shop, order(store, "refund"), NOW).text]
+
+
+# ------------------------------------------------------------------ who the buyer is
+@pytest.mark.parametrize("metadata", [
+    {"buyer_id": DEMO_BUYER},                                              # written in, not signed
+    {"identity": sign_identity("another-secret-0123456789-abcdefghijkl", DEMO_BUYER)},   # signed by someone else
+    {"identity": sign_identity(IDENTITY_SECRET, DEMO_BUYER, now=0)},        # long expired
+    {"identity": "not-a-token"},
+    {},
+])
+def test_an_identity_the_web_service_did_not_sign_is_an_anonymous_buyer(store, conversation, metadata):
+    shipped = order(store, "shipped")
+    tracker = make_tracker("track_order", f"{shipped.id} 到哪了", [entity("order_id", shipped.id)], metadata=metadata)
+    tracker.events[-1]["metadata"] = metadata
+    assert buyer_id(tracker) is None
+    messages, _ = run(ActionAnswerOrderQuestion(), tracker)
+    # Exactly what a wrong number gets: nothing of the order leaks (no tracking number, no state).
+    assert texts(messages) == [conversation.orders.unknown_order.format(order_id=shipped.id)]
+    tracker = make_tracker("track_order", "我的快递到哪了", metadata=metadata)
+    tracker.events[-1]["metadata"] = metadata
+    messages, _ = run(ActionAnswerOrderQuestion(), tracker)
+    assert texts(messages) == [conversation.orders.ask_order_id] and not messages[0].get("buttons")
+
+
+def test_only_the_latest_messages_identity_counts(store):
+    earlier = [{"event": "user", "text": "在吗", "metadata": signed(DEMO_BUYER)}]
+    tracker = make_tracker("track_order", "我的快递到哪了", events=earlier, metadata={"buyer_id": DEMO_BUYER})
+    tracker.events[-1]["metadata"] = {"buyer_id": DEMO_BUYER}
+    assert buyer_id(tracker) is None
+    assert buyer_id(buyer_tracker("track_order", "我的快递到哪了")) == DEMO_BUYER

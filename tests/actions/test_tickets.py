@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionHandOff
 from actions.shipping import ActionAnswerShippingFee
 from bot.handoff.ticket import Ticket
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import signed, make_tracker
 
 TOKEN = "test-token"
 
@@ -39,7 +39,7 @@ async def test_asking_for_a_person_posts_a_ticket_with_the_summary(monkeypatch):
     monkeypatch.setenv("XIAODIAN_WEB_URL", str(server.make_url("/")))
     monkeypatch.setenv("XIAODIAN_ACTION_TOKEN", TOKEN)
     try:
-        tracker = make_tracker("request_human", "转人工", metadata={"buyer_id": "b-1"})
+        tracker = make_tracker("request_human", "转人工", metadata=signed("b-1"))
         messages, _ = await run_action(ActionHandOff(), tracker)
     finally:
         await server.close()
@@ -97,9 +97,9 @@ async def test_the_ticket_says_the_state_of_the_order_talked_about(monkeypatch, 
     monkeypatch.setenv("XIAODIAN_ACTION_TOKEN", TOKEN)
     shipped = demo_order_id(DEMO_BUYER, "shipped")
     try:
-        tracker = make_tracker("request_human", "转人工", metadata={"buyer_id": DEMO_BUYER},
+        tracker = make_tracker("request_human", "转人工", metadata=signed(DEMO_BUYER),
                                slots={"order_id": shipped})
-        tracker.events[-1]["metadata"] = {"buyer_id": DEMO_BUYER}
+        tracker.events[-1]["metadata"] = signed(DEMO_BUYER)
         await run_action(ActionHandOff(), tracker)
     finally:
         await server.close()

@@ -38,7 +38,7 @@
         var btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.title;
-        btn.addEventListener("click", function () { send(b.payload, b.title); });
+        btn.addEventListener("click", function () { send(b.title, b.title, b.payload); });
         row.appendChild(btn);
       });
       li.appendChild(row);
@@ -47,27 +47,80 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // A chat starts with a session: the buyer's id and token (kept in localStorage, sent in a header).
+  function ensureIdentity() {
+    var id = identity();
+    if (id && id.buyer_id && id.token) return Promise.resolve(id);
+    return fetch("/api/buyer/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (response.status !== 201) throw new Error(body.error || "会话开始失败");
+          saveIdentity(body.buyer_id, body.token);
+          connect();
+          return identity();
+        });
+      });
+  }
+
+  var answered = {};  // keys whose replies are shown, so a socket push of the same answer is not shown twice
+
+  function showReplies(replies, sender) {
+    (replies || []).forEach(function (m) { bubble(sender || "bot", m.text, m.buttons); });
+  }
+
   function connect() {
     var id = identity();
     if (!id || socket) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + location.host + "/ws/buyer?buyer_id=" + encodeURIComponent(id.buyer_id) +
-      "&token=" + encodeURIComponent(id.token);
-    socket = new WebSocket(url);
+    socket = new WebSocket(scheme + location.host + "/ws/buyer");
+    socket.onopen = function () {
+      // Who this is goes in the first message, never in the socket's URL.
+      socket.send(JSON.stringify({ type: "auth", buyer_id: id.buyer_id, token: id.token }));
+    };
     socket.onmessage = function (event) {
       var msg = JSON.parse(event.data);
       if (msg.type === "reply") { bubble("agent", msg.text, [], msg.agent); setStatus(true); }
-      else if (msg.type === "system") { bubble("system", msg.text); setStatus(true); }
+      else if (msg.type === "bot") {
+        if (msg.key && answered[msg.key]) return;
+        if (msg.key) answered[msg.key] = true;
+        showReplies(msg.replies, "bot");
+      }
+      else if (msg.type === "system") { bubble("system", msg.text); if (msg.text) setStatus(true); }
+      else if (msg.type === "handed_off") { setStatus(true); }
       else if (msg.type === "resolved") { bubble("system", msg.text); setStatus(false); }
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       socket = null;
       clearTimeout(retry);
+      if (event.code === 1008) { forget(); return; }  // the token was refused: a new session next time
       retry = setTimeout(connect, 3000);
     };
   }
 
-  function send(text, shown) {
+  // One message, sent until the service has it: a retry carries the same client_message_id, so the
+  // service counts it once whatever happened to the first try.
+  function post(body, attempt) {
+    var id = identity() || {};
+    return fetch("/api/buyer/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Buyer-Token": id.token || "" },
+      body: JSON.stringify(Object.assign({ buyer_id: id.buyer_id }, body))
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, body: data }; });
+    }).catch(function (error) {
+      if (attempt >= 3) throw error;
+      return new Promise(function (resolve) { setTimeout(resolve, 1000 * Math.pow(2, attempt)); })
+        .then(function () { return post(body, attempt + 1); });
+    });
+  }
+
+  function send(text, shown, payload) {
     text = (text || "").trim();
     if (!text) { showError("请输入消息内容"); return; }
     if (text.length > MAX) { showError("消息太长了，最多 " + MAX + " 个字"); return; }
@@ -75,20 +128,19 @@
     showError("");
     busy = true;
     bubble("buyer", shown || text);
-    var id = identity() || {};
-    fetch("/api/buyer/messages", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ buyer_id: id.buyer_id, token: id.token, text: text, product: product })
-    }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    var key = newKey();
+    var body = { text: shown || text, product: product, client_message_id: key };
+    if (payload) body.payload = payload;
+    ensureIdentity().then(function () {
+      return post(body, 0);
     }).then(function (r) {
       if (r.status === 401) { forget(); showError("会话已过期，请再发一次"); return; }
+      if (r.status === 429) { showError("发得太快了，请稍等一下再发"); return; }
       if (r.status !== 200) { showError(r.body.error || "发送失败，请稍后再试"); return; }
-      var isNew = !id.buyer_id;
       saveIdentity(r.body.buyer_id, r.body.token);
-      if (isNew) connect();
-      r.body.replies.forEach(function (m) { bubble("bot", m.text, m.buttons); });
+      connect();
+      if (!r.body.queued) answered[key] = true;
+      showReplies(r.body.replies, r.body.queued ? "system" : "bot");
       setStatus(r.body.handed_off);
     }).catch(function () {
       showError("网络不太好，消息没发出去，请稍后再试");

@@ -1,0 +1,1 @@
+"""Starting the assistant: the one launcher (launcher.Stack), its credentials, endpoints file and stores."""

@@ -1,0 +1,313 @@
+"""Getting a buyer's message to the assistant and its answer back, through outages and crashes.
+
+A message is first kept in the chat log (bot.web.chat_log) under its idempotency key, then sent to
+Rasa with the buyer's signed identity. When Rasa or the action server is unreachable:
+
+1. a refused connection is retried briefly (it was never taken, so resending is safe);
+2. otherwise the message waits (``queued``), the buyer is told once that it will be answered, and later
+   messages of that buyer queue behind it, in order;
+3. a background task (``recovery_ctx``) retries the waiting messages; before sending one again it reads
+   the buyer's tracker: a message Rasa already answered (it timed out, or the web service died while
+   waiting) is not sent twice, its answer is taken from the tracker; one Rasa took but could not answer
+   (action server down) is rewound first, so the conversation holds it once;
+4. the answers are pushed to the buyer's widget and written to their history;
+5. a person takes over only when the buyer asks for one, or their first waiting message has waited
+   longer than the policy allows (``handoff.outage_wait_minutes``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
+
+from aiohttp import web
+
+from bot.handoff.store import TicketError
+from bot.handoff.summary import build_ticket
+from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.identity import sign_identity
+from bot.message_metadata import MessageMetadata
+from bot.web import keys
+from bot.web.chat_log import ANSWERED, QUEUED, ROUTED, SENDING, Inbound
+from bot.web.live import notify_consoles, push_to_buyer
+from bot.web.rasa_client import RasaUnavailable
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_REASON = "assistant_unavailable"
+#: Pauses between tries of a refused connection: a restart of Rasa takes longer, a blip does not.
+CONNECT_RETRIES_S = (0.3, 1.0)
+#: The longest pause between recovery rounds while the assistant stays away.
+MAX_BACKOFF_S = 5.0
+
+
+def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
+    """A Rasa reply as the widget shows it: text and buttons (title, payload)."""
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in reply.get("buttons") or []
+        if isinstance(b, dict)
+    ]
+    return {"text": str(reply.get("text") or ""), "buttons": buttons}
+
+
+def shown_replies(raw: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [reply_json(r) for r in raw if isinstance(r, dict) and (r.get("text") or r.get("buttons"))]
+
+
+@dataclass
+class Outcome:
+    """What became of a message: the replies shown, or that it waits, or that a person has it."""
+
+    replies: List[Dict[str, Any]]
+    state: str
+
+
+# ------------------------------------------------------------------ what the buyer is told and shown
+async def show(app: web.Application, buyer_id: str, sender: str, replies: List[Dict[str, Any]],
+               key: Optional[str] = None, push: bool = False, agent: Optional[str] = None) -> None:
+    """Writes lines the buyer is shown into their history; ``push`` also sends them to open widgets."""
+    chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
+    for reply in replies:
+        chat_log.add_line(buyer_id, now, sender, reply["text"], reply.get("buttons") or [], agent=agent,
+                          message_key=key)
+    if push and replies:
+        kind = "bot" if sender == "bot" else "system"
+        await push_to_buyer(app, buyer_id, {"type": kind, "replies": replies, "key": key,
+                                            "text": "\n".join(r["text"] for r in replies)})
+
+
+async def notice(app: web.Application, buyer_id: str, text: str, push: bool = False) -> Dict[str, Any]:
+    """A line the service itself says (系统繁忙, 已转人工...), kept in the buyer's history."""
+    line = {"text": text, "buttons": []}
+    await show(app, buyer_id, "system", [line], push=push)
+    return line
+
+
+def _metadata(app: web.Application, inbound: Inbound) -> Dict[str, Any]:
+    identity = sign_identity(app[keys.settings_key].identity_secret, inbound.buyer_id)
+    return MessageMetadata(identity, inbound.product, inbound.button).as_dict()
+
+
+# ------------------------------------------------------------------ sending
+async def _send(app: web.Application, inbound: Inbound) -> List[Dict[str, Any]]:
+    """One message to Rasa, retrying briefly while the connection is refused (nothing was taken then)."""
+    rasa = app[keys.rasa_key]
+    for pause in (*CONNECT_RETRIES_S, None):
+        try:
+            return await rasa.send(inbound.buyer_id, inbound.text, _metadata(app, inbound), message_id=inbound.key)
+        except RasaUnavailable as error:
+            if error.maybe_handled or pause is None:
+                raise
+            await asyncio.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+def answered_in_tracker(events: List[Dict[str, Any]], key: str) -> Tuple[bool, List[Dict[str, Any]]]:
+    """Whether the conversation holds the message ``key`` (rewound ones do not count), and the assistant's
+    replies to it (empty when Rasa took it but could not answer)."""
+    turns: List[Tuple[Optional[str], List[Dict[str, Any]]]] = []  # (message_id, bot events after it)
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            turns.append((event.get("message_id"), []))
+        elif kind == "bot" and turns:
+            data = event.get("data") or {}
+            turns[-1][1].append({"text": event.get("text") or "", "buttons": data.get("buttons") or []})
+        elif kind == "rewind" and turns:
+            turns.pop()
+        elif kind == "restart":
+            turns = []
+    for message_id, replies in turns:
+        if message_id == key:
+            return True, shown_replies(replies)
+    return False, []
+
+
+async def deliver(app: web.Application, inbound: Inbound, *, checked: bool) -> Optional[List[Dict[str, Any]]]:
+    """Sends a message and returns the replies shown, or None when the assistant could not answer.
+
+    Args:
+        checked: False for a message that may already be in the tracker (a retry after a timeout, a crash
+            or an action server outage): the tracker is read first, so it is never handled twice.
+
+    Raises:
+        RasaUnavailable: Rasa could not be reached or failed.
+    """
+    rasa = app[keys.rasa_key]
+    if not checked:
+        events = (await rasa.tracker(inbound.buyer_id)).get("events") or []
+        found, replies = answered_in_tracker(events, inbound.key)
+        if found and replies:
+            return replies
+        if found:
+            # Rasa took it but the actions could not answer: undo that turn, then send it again.
+            await rasa.append_event(inbound.buyer_id, {"event": "rewind"})
+    raw = await _send(app, inbound)
+    replies = shown_replies(raw)
+    # Every turn of this assistant says something: silence means its action server is down.
+    return replies or None
+
+
+# ------------------------------------------------------------------ a person takes over
+async def route_to_ticket(app: web.Application, ticket: Ticket, inbound: Inbound, shown: str) -> Optional[Outcome]:
+    """Puts the message on the buyer's open ticket; None when the ticket was resolved a moment ago."""
+    store, now = app[keys.store_key], app[keys.clock_key]()
+    lines = ticket.transcript
+    first = not any(line.sender == "agent" for line in lines) and (not lines or lines[-1].sender != "buyer")
+    try:
+        store.add_line(ticket.id, TranscriptLine(at=now, sender="buyer", text=shown, intent=None, confidence=None,
+                                                 agent=None))
+    except TicketError:
+        return None
+    await notify_consoles(app, ticket.id, "buyer_message")
+    replies = [await notice(app, inbound.buyer_id, app[keys.conversation_key].handoff.routed_to_person)] if first else []
+    return Outcome(replies, ROUTED)
+
+
+async def hand_to_person(app: web.Application, buyer_id: str, waiting: List[Inbound], why: str,
+                         push: bool) -> Dict[str, Any]:
+    """Opens an assistant_unavailable ticket with the buyer's waiting messages; tells the buyer."""
+    log.warning("handing %s to a person: %s", buyer_id, why)
+    store, now, chat_log = app[keys.store_key], app[keys.clock_key](), app[keys.chat_log_key]
+    events = [{"event": "user", "text": m.text, "timestamp": m.received_at.timestamp(),
+               "metadata": {"buyer_id": buyer_id, "product": m.product}} for m in waiting]
+    ticket = store.open_for_conversation(buyer_id)
+    if ticket is None:
+        ticket = store.create(build_ticket(app[keys.shop_key], events, buyer_id, buyer_id, now, [UNAVAILABLE_REASON]))
+        await notify_consoles(app, ticket.id, "created")
+    line = await notice(app, buyer_id, app[keys.conversation_key].handoff.assistant_unavailable, push=push)
+    for message in waiting:
+        chat_log.set_state(message.id, ROUTED, now, response={"replies": [line], "handed_off": True})
+    return line
+
+
+def asks_for_person(app: web.Application, text: str) -> bool:
+    words = app[keys.shop_key].policy.handoff.human_words
+    return any(word and word in text for word in words)
+
+
+# ------------------------------------------------------------------ the first try, from the request
+async def first_try(app: web.Application, inbound: Inbound) -> Outcome:
+    """Answers a new message now, or keeps it waiting (saying so once) when the assistant is away."""
+    chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
+    if chat_log.has_waiting(inbound.buyer_id):
+        # An earlier message waits for the assistant: this one waits behind it, in order.
+        chat_log.set_state(inbound.id, QUEUED, now, response={"replies": [], "queued": True})
+        wake_recovery(app)
+        return Outcome([], QUEUED)
+    try:
+        replies = await deliver(app, inbound, checked=True)
+        why = "the assistant answered nothing (action server down?)"
+    except RasaUnavailable as error:
+        replies, why = None, str(error)
+    if replies is not None:
+        await show(app, inbound.buyer_id, "bot", replies, key=inbound.key)
+        chat_log.set_state(inbound.id, ANSWERED, app[keys.clock_key](), attempted=True)
+        return Outcome(replies, ANSWERED)
+    log.warning("message of %s waits for the assistant: %s", inbound.buyer_id, why)
+    chat_log.set_state(inbound.id, QUEUED, now, attempted=True)
+    if asks_for_person(app, inbound.text):
+        line = await hand_to_person(app, inbound.buyer_id, [inbound], "asked for a person while the assistant is away",
+                                    push=False)
+        return Outcome([line], ROUTED)
+    busy = await notice(app, inbound.buyer_id, app[keys.conversation_key].handoff.assistant_busy)
+    chat_log.set_state(inbound.id, QUEUED, now, response={"replies": [busy], "queued": True})
+    wake_recovery(app)
+    return Outcome([busy], QUEUED)
+
+
+# ------------------------------------------------------------------ recovery in the background
+def wake_recovery(app: web.Application) -> None:
+    app[keys.recovery_wake_key].set()
+
+
+async def _recover_buyer(app: web.Application, buyer_id: str, waiting: List[Inbound]) -> bool:
+    """Delivers a buyer's waiting messages in order; False when the assistant is still away."""
+    chat_log, store = app[keys.chat_log_key], app[keys.store_key]
+    for inbound in waiting:
+        ticket = store.open_for_conversation(buyer_id)
+        if ticket is not None:  # an agent has the chat now: the rest goes to them
+            for message in waiting[waiting.index(inbound):]:
+                outcome = await route_to_ticket(app, ticket, message, message.text)
+                chat_log.set_state(message.id, ROUTED, app[keys.clock_key](),
+                                   response={"replies": outcome.replies if outcome else [], "handed_off": True})
+            return True
+        try:
+            replies = await deliver(app, inbound, checked=False)
+        except RasaUnavailable as error:
+            log.info("the assistant is still away (%s)", error)
+            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True)
+            return False
+        if replies is None:
+            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True)
+            return False
+        await show(app, buyer_id, "bot", replies, key=inbound.key, push=True)
+        handed_off = store.open_for_conversation(buyer_id) is not None
+        chat_log.set_state(inbound.id, ANSWERED, app[keys.clock_key](), attempted=True,
+                           response={"replies": replies, "handed_off": handed_off})
+        if handed_off:
+            await push_to_buyer(app, buyer_id, {"type": "handed_off"})
+    return True
+
+
+async def recovery_round(app: web.Application) -> Optional[bool]:
+    """One pass over the waiting messages. None: nothing waits; True: all delivered; False: still away."""
+    chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
+    waiting = chat_log.waiting((QUEUED,))
+    if not waiting:
+        return None
+    limit = timedelta(minutes=app[keys.shop_key].policy.handoff.outage_wait_minutes)
+    for buyer_id, messages in list(waiting.items()):
+        if now - messages[0].received_at > limit:
+            await hand_to_person(app, buyer_id, messages, f"waited more than {limit} for the assistant", push=True)
+            del waiting[buyer_id]
+        elif any(asks_for_person(app, m.text) for m in messages):
+            await hand_to_person(app, buyer_id, messages, "asked for a person while the assistant is away", push=True)
+            del waiting[buyer_id]
+    for buyer_id, messages in waiting.items():
+        if not await _recover_buyer(app, buyer_id, messages):
+            return False
+    return True
+
+
+async def recovery_loop(app: web.Application) -> None:
+    """Retries waiting messages: at once when woken, then with a growing pause while the assistant is away."""
+    wake = app[keys.recovery_wake_key]
+    interval = app[keys.settings_key].recovery_interval_s
+    pause = interval
+    while True:
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=pause)
+        except asyncio.TimeoutError:
+            pass
+        wake.clear()
+        try:
+            result = await recovery_round(app)
+        except Exception:  # noqa: BLE001 - the loop must outlive a store or network hiccup; it retries
+            log.exception("recovery round failed; retrying")
+            result = False
+        if result is False:
+            pause = min(max(pause * 2, interval), MAX_BACKOFF_S)
+        else:
+            pause = interval if result else 30.0
+
+
+async def recovery_ctx(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: messages caught mid-send by a crash wait again; the recovery task runs until shutdown."""
+    app[keys.recovery_wake_key] = asyncio.Event()
+    chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
+    for messages in chat_log.waiting((SENDING,)).values():
+        for message in messages:
+            chat_log.set_state(message.id, QUEUED, now)
+    task = asyncio.create_task(recovery_loop(app))
+    app[keys.recovery_wake_key].set()
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
