@@ -30,14 +30,15 @@ train: data ## Train the model if data, config or domain changed since the last 
 orders: setup ## (Re)create the demo buyer's orders, timed from now (SQLite var/orders.sqlite, or $$DATABASE_URL)
 	@$(PY) -m bot.orders.seed
 
-run: train orders ## Start the assistant (Rasa + action server on 127.0.0.1); Ctrl-C stops it
-	@bash scripts/run.sh
+run: train orders ## Start the assistant (Rasa, action server, web service on 127.0.0.1); Ctrl-C stops it
+	@$(PY) -m bot.stack run
 
 setup-scaled: ## Install Debian's redis-server and postgresql for make run-scaled, if missing
 	@bash scripts/setup_scaled.sh
 
+INSTANCES ?= 2
 run-scaled: train setup-scaled ## Two Rasa instances (INSTANCES=N) on PostgreSQL + Redis behind the web service; Ctrl-C stops it
-	@bash scripts/run_scaled.sh
+	@$(PY) -m bot.stack run --stores shared --instances $(INSTANCES)
 
 agent: setup ## Add an agent for the console, or change their password: make agent NAME=xiaomei
 	@test -n "$(NAME)" || { echo "usage: make agent NAME=<agent name>" >&2; exit 2; }

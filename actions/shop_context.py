@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
+from bot import clock
 from bot.shop import Shop, load_shop
 from bot.shop.conversation import Conversation, load_conversation
 from bot.shop.data_files import DEFAULT_SHOP_DIR
@@ -16,7 +17,7 @@ from bot.shop.data_files import DEFAULT_SHOP_DIR
 # Where the shop's files are; tests point this at an edited copy.
 SHOP_DIR_ENV = "XIAODIAN_SHOP_DIR"
 # A fixed "now" (ISO 8601 with offset) for reproducible conversations in tests and demos.
-NOW_ENV = "XIAODIAN_NOW"
+NOW_ENV = clock.NOW_ENV
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,4 @@ def current() -> ShopContext:
 
 def now(context: ShopContext) -> datetime:
     """The current time in the shop's timezone (or the fixed time of XIAODIAN_NOW)."""
-    fixed = os.environ.get(NOW_ENV)
-    zone = ZoneInfo(context.shop.policy.shop.timezone)
-    if fixed:
-        return datetime.fromisoformat(fixed).astimezone(zone)
-    return datetime.now(zone)
+    return clock.now(ZoneInfo(context.shop.policy.shop.timezone))

@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Dict
 
 from bench import report
-from bench.processes import MODEL, Stack
+from bench.processes import MODEL, BenchStack
+from bot.web.buyer_client import BuyerClient
 
 FIRST_MESSAGE = "在吗"
 
 
-def _post_buyer_message(web_url: str, body: Dict[str, Any], timeout: float = 60) -> Dict[str, Any]:
-    request = urllib.request.Request(
-        f"{web_url}/api/buyer/messages", data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
 
 
 def measure(model: Path = MODEL) -> Dict[str, Any]:
     """Seconds from launch until each server is ready and until the first answer; RSS after warm-up."""
-    with Stack(model=model) as stack:
+    with BenchStack(model=model) as stack:
         stack.wait_ready()
         ready_s = time.perf_counter() - stack.started_at
-        # Only now the first message: asked earlier, the web service would hand the buyer to a person.
-        answer = _post_buyer_message(stack.web_url, {"text": FIRST_MESSAGE})
+        # Only now the first message: asked earlier, it would wait for the assistant.
+        buyer = BuyerClient(stack.web_url)
+        answer = buyer.send(FIRST_MESSAGE)
         first_answer_s = time.perf_counter() - stack.started_at
-        identity = {"buyer_id": answer["buyer_id"], "token": answer["token"]}
         for text in ("今天下单什么时候发货", "包邮吗", "谢谢"):  # warm up a few more code paths
-            _post_buyer_message(stack.web_url, {**identity, "text": text})
+            buyer.send(text)
         return {
             "model": str(model),
             "model_mb": model.stat().st_size / 1e6,
-            "ready_s": {s.name: s.ready_after_s for s in stack.servers},
+            "ready_s": stack.ready_times(),
             "all_ready_s": ready_s,
             "first_answer_s": first_answer_s,
             "first_reply": answer["replies"][0]["text"] if answer.get("replies") else None,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import secrets
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 
 from bench import report
 from bench.conversations import CONVERSATIONS
-from bench.processes import MODEL, Stack
+from bench.processes import MODEL, BenchStack
+from bot.web.buyer_client import MESSAGES_PATH, SESSION_PATH, TOKEN_HEADER
 
 REQUEST_TIMEOUT_S = 60
 # A paced buyer reads the reply and types the next message: a pause drawn from this range (seconds).
@@ -35,7 +37,23 @@ class Tally:
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
 
-async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at: float, tally: Tally,
+async def start_buyer(session: Any, web_url: str) -> Optional[Dict[str, str]]:
+    """A new shop-page buyer (POST /api/buyer/session): {buyer_id, token}, or None when refused."""
+    async with session.post(web_url + SESSION_PATH, json={}) as response:
+        payload = await response.json(content_type=None)
+        return payload if response.status == 201 else None
+
+
+def message_request(web_url: str, identity: Dict[str, str], text: str, product: Optional[str] = None
+                    ) -> Tuple[str, Dict[str, Any], Dict[str, str]]:
+    """(url, JSON body, headers) of one buyer message, as the widget sends it (its own idempotency key)."""
+    body: Dict[str, Any] = {"buyer_id": identity["buyer_id"], "text": text, "client_message_id": secrets.token_hex(16)}
+    if product:
+        body["product"] = product
+    return web_url + MESSAGES_PATH, body, {TOKEN_HEADER: identity["token"]}
+
+
+async def _buyer(session: Any, web_url: str, number: int, stop_at: float, tally: Tally,
                  paced: bool = False) -> None:
     # Each buyer runs the templates in turn (shifted by its number), a new buyer id per conversation.
     # Unpaced, there is no pause between messages: a closed loop that measures what the stack can take.
@@ -46,18 +64,25 @@ async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at:
     if paced:  # buyers do not all arrive in the same millisecond
         await asyncio.sleep(pauses.uniform(0, THINK_S[1]))
     for conversation in templates:
-        identity: Dict[str, Any] = {}
+        if time.perf_counter() >= stop_at:
+            return
+        try:
+            identity = await start_buyer(session, web_url)
+        except (asyncio.TimeoutError, aiohttp.ClientError, ValueError) as error:
+            tally.error(f"session {type(error).__name__}")
+            return
+        if identity is None:
+            tally.error("session refused")
+            return
         for index, text in enumerate(conversation.messages):
             if paced and index:
                 await asyncio.sleep(pauses.uniform(*THINK_S))
             if time.perf_counter() >= stop_at:
                 return
-            body = {**identity, "text": text}
-            if conversation.product:
-                body["product"] = conversation.product
+            url, body, headers = message_request(web_url, identity, text, conversation.product)
             t0 = time.perf_counter()
             try:
-                async with session.post(url, json=body) as response:
+                async with session.post(url, json=body, headers=headers) as response:
                     payload = await response.json(content_type=None)
                     status = response.status
             except asyncio.TimeoutError:
@@ -70,7 +95,7 @@ async def _buyer(session: aiohttp.ClientSession, url: str, number: int, stop_at:
                 tally.error(f"HTTP {status}" if status != 200 else "no reply")
                 break
             tally.latencies_ms.append((time.perf_counter() - t0) * 1000)
-            identity = {"buyer_id": payload["buyer_id"], "token": payload["token"]}
+            identity = {"buyer_id": payload["buyer_id"], "token": payload["token"]}  # the renewed token
             if payload.get("handed_off"):
                 tally.handed_off += 1  # the web service gave the chat to a person (Rasa slow or down?)
                 break
@@ -83,7 +108,7 @@ async def _level(web_url: str, buyers: int, duration_s: float, paced: bool = Fal
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=buyers), timeout=timeout) as session:
         started = time.perf_counter()
         stop_at = started + duration_s
-        await asyncio.gather(*(_buyer(session, f"{web_url}/api/buyer/messages", n, stop_at, tally, paced)
+        await asyncio.gather(*(_buyer(session, web_url, n, stop_at, tally, paced)
                                for n in range(buyers)))
         elapsed = time.perf_counter() - started
     return tally, elapsed
@@ -94,7 +119,7 @@ def measure(levels: List[int], duration_s: float, model: Path = MODEL,
     """One stack, every concurrency level in turn for duration_s each (unpaced), then paced_levels with
     buyers pausing THINK_S between messages; RSS read after each level."""
     results: Dict[str, Any] = {"model": str(model), "duration_s": duration_s, "think_s": THINK_S, "levels": []}
-    with Stack(model=model) as stack:
+    with BenchStack(model=model) as stack:
         stack.wait_ready()
         asyncio.run(_level(stack.web_url, 1, 2))  # warm up every server's first-call paths
         runs = [(buyers, False) for buyers in levels] + [(buyers, True) for buyers in paced_levels]

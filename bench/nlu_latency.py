@@ -12,7 +12,7 @@ import aiohttp
 import yaml
 
 from bench import report
-from bench.processes import MODEL, REPO_DIR, Stack
+from bench.processes import MODEL, REPO_DIR, BenchStack
 
 TEST_SET = REPO_DIR / "tests" / "nlu" / "test_nlu.yml"
 WARM_UP = 10  # first parses build TF graphs and caches: not what a buyer waits for later
@@ -51,13 +51,13 @@ async def _in_process(model: Path, texts: List[str]) -> Dict[str, Any]:
     return {"load_s": load_s, "samples_ms": samples}
 
 
-async def _over_http(base_url: str, texts: List[str]) -> Dict[str, Any]:
+async def _over_http(base_url: str, texts: List[str], headers: Dict[str, str]) -> Dict[str, Any]:
     samples = []
     # One keep-alive connection, like a client that parses message after message.
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
         for i, text in enumerate(texts[:WARM_UP] + texts):
             t0 = time.perf_counter()
-            async with session.post(f"{base_url}/model/parse", json={"text": text}) as response:
+            async with session.post(f"{base_url}/model/parse", json={"text": text}, headers=headers) as response:
                 response.raise_for_status()
                 await response.read()
             if i >= WARM_UP:
@@ -69,9 +69,9 @@ def measure(model: Path = MODEL, quick: bool = False) -> Dict[str, Any]:
     """Latency of one model, in process and over HTTP, over the same messages."""
     texts = test_messages(limit=200 if quick else 0)
     inproc = asyncio.run(_in_process(model, texts))
-    with Stack(model=model, with_actions_and_web=False) as stack:
+    with BenchStack(model=model, with_actions_and_web=False) as stack:
         stack.wait_ready()
-        http = asyncio.run(_over_http(stack.rasa_url, texts))
+        http = asyncio.run(_over_http(stack.rasa_url, texts, stack.rasa_headers()))
     return {
         "model": str(model),
         "messages": len(texts),

@@ -7,14 +7,8 @@ import asyncio
 import itertools
 import json
 import os
-import pwd
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
@@ -22,15 +16,10 @@ import aiohttp
 
 from bench import load, report
 from bench.conversations import CONVERSATIONS
-from bench.processes import (HOST, MODEL, REPO_DIR, VENV_BIN, Server, Stack, free_port, sum_over_tree,
-                             terminate)
-
-INSTALL_HINT = "make setup-scaled  (on Debian: sudo apt-get install redis-server postgresql)"
-PG_USER = "xiaodian"
-#: The lock_store type of every Rasa instance's endpoints file (as in scripts/run_scaled.sh).
-LOCK_STORE_TYPE = "bot.rasa_locks.AtomicRedisLockStore"
-#: Started before the services and stopped after them (they hold connections to these).
-STORES = ("postgres", "redis")
+from bench.processes import MODEL, BenchStack, sum_over_tree
+from bot.stack import stores
+from bot.stack.stores import INSTALL_HINT  # noqa: F401 - the benchmark's hint for a missing store
+from bot.web.buyer_client import MESSAGES_PATH
 #: Buyers who send two messages at once (as buyers do: 在吗 and the question without waiting).
 DOUBLE_SENDERS = 20
 #: First problems of corrupted conversations kept for the report.
@@ -38,42 +27,9 @@ PROBLEMS_KEPT = 10
 
 
 # ------------------------------------------------------------------ what this machine has
-def postgres_bin() -> Optional[Path]:
-    """PostgreSQL's server programs: pg_ctl's directory when on PATH, else Debian's newest
-    /usr/lib/postgresql/N/bin."""
-    on_path = shutil.which("pg_ctl")
-    if on_path:
-        return Path(on_path).resolve().parent
-    found = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")]
-    versions = [p for p in found if p.parent.name.isdigit()]
-    return max(versions, key=lambda p: int(p.parent.name)) if versions else None
-
-
-def postgres_user() -> Optional[str]:
-    """Who runs PostgreSQL: the user running the benchmark, or as root (which PostgreSQL refuses) postgres,
-    else nobody."""
-    if os.geteuid() != 0:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-            return name
-        except KeyError:
-            continue
-    return None
-
-
 def missing() -> Optional[str]:
-    """Why the benchmark cannot run on this machine, or None when it can."""
-    problems = []
-    if shutil.which("redis-server") is None:
-        problems.append("redis-server is not installed")
-    folder = postgres_bin()
-    if folder is None or not all((folder / tool).exists() for tool in ("initdb", "postgres")):
-        problems.append("PostgreSQL (initdb, postgres) is not installed")
-    elif postgres_user() is None:
-        problems.append("running as root with no 'postgres' or 'nobody' user to run PostgreSQL as")
-    return "; ".join(problems) or None
+    """Why the benchmark cannot run on this machine (no PostgreSQL or Redis), or None when it can."""
+    return stores.missing()
 
 
 # ------------------------------------------------------------------ CPU use
@@ -101,10 +57,10 @@ def machine_cpu_seconds() -> float:
 LOAD_GENERATOR, MACHINE = "load generator", "machine"
 
 
-def cpu_snapshot(stack: Stack) -> Dict[str, Optional[float]]:
+def cpu_snapshot(stack: BenchStack) -> Dict[str, Optional[float]]:
     """CPU seconds so far of each server of the stack, of this process (the load generator, without its
     children, the servers) and of the whole machine."""
-    snapshot = {s.name: cpu_seconds(s.process.pid) for s in stack.servers if s.process}
+    snapshot = {stack.short_name(s.name): cpu_seconds(s.process.pid) for s in stack.services if s.process}
     snapshot[LOAD_GENERATOR] = sum(os.times()[:2])
     snapshot[MACHINE] = machine_cpu_seconds()
     return snapshot
@@ -118,168 +74,11 @@ def cores_used(before: Mapping[str, Optional[float]], after: Mapping[str, Option
 
 
 # ------------------------------------------------------------------ the scaled stack
-def _as_user(user: Optional[str]) -> Dict[str, Any]:
-    """Popen arguments that run a program as `user` (with only that user's group) when we are root."""
-    if os.geteuid() != 0 or user is None:
-        return {}
-    entry = pwd.getpwnam(user)
-    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-
-
-@dataclass
-class ScaledStack(Stack):
-    """PostgreSQL, Redis, `instances` Rasa servers each with its own action server, and the web service
-    taking them in turn, as `make run-scaled` starts them, but on free ports with a new PostgreSQL cluster
-    and Redis in temporary directories. A context manager, like Stack.
-
-    Attributes:
-        instances: how many Rasa instances (and action servers).
-        shared_locks: False leaves each Rasa instance its own in-memory lock store (the control run).
-    """
-
-    instances: int = 2
-    shared_locks: bool = True
-    _pg_dir: Optional[Path] = None
-
-    @property
-    def tracker_db_url(self) -> str:
-        return f"postgresql://{PG_USER}@{HOST}:{self.ports['postgres']}/rasa"
-
-    @property
-    def shop_db_url(self) -> str:
-        return f"postgresql://{PG_USER}@{HOST}:{self.ports['postgres']}/shop"
-
-    def start(self) -> "ScaledStack":
-        """Starts PostgreSQL and Redis and waits for them, then launches the services (see wait_ready)."""
-        try:
-            self._start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _launch(self, server: Server, env: Mapping[str, str], **popen: Any) -> None:
-        log = open(Path(self._tmp.name) / f"{server.name}.log", "wb")  # noqa: SIM115 - closed below
-        # Own session: Ctrl-C reaches the benchmark, which then stops them in order.
-        server.process = subprocess.Popen(server.command, cwd=REPO_DIR, env=dict(env), stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True, **popen)
-        log.close()
-        self.servers.append(server)
-
-    def _wait_for(self, server: Server, probe, timeout_s: float = 60.0) -> None:
-        deadline = time.perf_counter() + timeout_s
-        while not probe():
-            if server.process.poll() is not None:
-                raise RuntimeError(f"{server.name} stopped while starting:\n{self.log_tail(server.name)}")
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"{server.name} not ready after {timeout_s:.0f} s")
-            time.sleep(0.2)
-        server.ready_after_s = time.perf_counter() - self.started_at
-
-    def _start_postgres(self) -> None:
-        folder, user = postgres_bin(), postgres_user()
-        self._pg_dir = Path(tempfile.mkdtemp(prefix="xiaodian-bench-pg-"))
-        if os.geteuid() == 0:
-            shutil.chown(self._pg_dir, user=user)
-        data = self._pg_dir / "data"
-        # Trust on loopback: a throwaway cluster for one run (make run-scaled uses a password).
-        initdb = [str(folder / "initdb"), "-D", str(data), "-U", PG_USER, "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync"]
-        done = subprocess.run(initdb, capture_output=True, text=True, timeout=120, **_as_user(user))
-        if done.returncode != 0:
-            raise RuntimeError(f"initdb failed: {done.stderr.strip()[-500:]}")
-        command = [str(folder / "postgres"), "-D", str(data), "-p", str(self.ports["postgres"]),
-                   "-c", f"listen_addresses={HOST}", "-c", "unix_socket_directories="]
-        server = Server("postgres", command, ready_url=self.tracker_db_url)
-        self._launch(server, os.environ, **_as_user(user))
-
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(f"postgresql://{PG_USER}@{HOST}:{self.ports['postgres']}/postgres", future=True)
-
-        def accepts_connections() -> bool:
-            try:
-                with admin.connect():
-                    return True
-            except Exception:  # noqa: BLE001 - any failure means "not ready yet"
-                return False
-
-        self._wait_for(server, accepts_connections)
-        # A fresh cluster, so fresh databases: Rasa's events apart from the shop's orders and tickets.
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("CREATE DATABASE rasa"))
-            connection.execute(text("CREATE DATABASE shop"))
-        admin.dispose()
-
-    def _start_redis(self) -> None:
-        import redis
-
-        port = self.ports["redis"]
-        command = ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no",
-                   "--dir", self._tmp.name]
-        server = Server("redis", command, ready_url=f"redis://{HOST}:{port}")
-        self._launch(server, os.environ)
-        client = redis.Redis(host=HOST, port=port, socket_timeout=1)
-
-        def pongs() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        self._wait_for(server, pongs)
-        client.close()
-
-    def _endpoints(self, number: int) -> Path:
-        path = Path(self._tmp.name) / f"endpoints-{number}.yml"
-        text = (f'action_endpoint:\n  url: "http://{HOST}:{self.ports[f"actions-{number}"]}/webhook"\n'
-                f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "{HOST}"\n'
-                f'  port: {self.ports["postgres"]}\n  db: "rasa"\n  username: "{PG_USER}"\n')
-        if self.shared_locks:
-            text += (f'lock_store:\n  type: "{LOCK_STORE_TYPE}"\n  url: "{HOST}"\n'
-                     f'  port: {self.ports["redis"]}\n  db: 1\n')
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    def _start(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="xiaodian-bench-scaled-")
-        tmp = Path(self._tmp.name)
-        numbers = range(1, self.instances + 1)
-        self.ports = {"postgres": free_port(), "redis": free_port(), "web": free_port()}
-        for number in numbers:
-            self.ports.update({f"rasa-{number}": free_port(), f"actions-{number}": free_port()})
-        self.ports["rasa"] = self.ports["rasa-1"]  # what Stack's rasa_url and environment read
-        self.started_at = time.perf_counter()
-        self._start_postgres()
-        self._start_redis()
-        env = self._environment(tmp)
-        env["XIAODIAN_RASA_URL"] = ",".join(f"http://{HOST}:{self.ports[f'rasa-{n}']}" for n in numbers)
-        env["DATABASE_URL"] = self.shop_db_url
-        for number in numbers:
-            actions, rasa = self.ports[f"actions-{number}"], self.ports[f"rasa-{number}"]
-            self._launch(Server(f"actions-{number}", [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions",
-                                                      "actions", "--port", str(actions)],
-                                f"http://{HOST}:{actions}/health"), env)
-            self._launch(Server(f"rasa-{number}", [str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", HOST,
-                                                   "-p", str(rasa), "-m", str(self.model), "--endpoints",
-                                                   str(self._endpoints(number)), "--credentials",
-                                                   str(REPO_DIR / "credentials.yml")],
-                                f"http://{HOST}:{rasa}/status", '"model_id"'), env)
-        web = [str(VENV_BIN / "python"), "-m", "bot.web", "--port", str(self.ports["web"])]
-        self._launch(Server("web", web, f"http://{HOST}:{self.ports['web']}/"), env)
-
-    def stop(self) -> None:
-        """The services first (SIGTERM), then Redis and PostgreSQL (SIGINT: its fast shutdown); removes the
-        temporary directories."""
-        terminate([s for s in self.servers if s.name not in STORES], signal.SIGTERM)
-        terminate([s for s in self.servers if s.name in STORES], signal.SIGINT)
-        self.servers = []
-        if self._tmp:
-            self._tmp.cleanup()
-            self._tmp = None
-        if self._pg_dir:
-            shutil.rmtree(self._pg_dir, ignore_errors=True)
-            self._pg_dir = None
+def scaled_stack(instances: int, shared_locks: bool = True, model: Path = MODEL) -> BenchStack:
+    """PostgreSQL, Redis, ``instances`` Rasa servers each with its own action server, and the web service
+    taking them in turn, as ``make run-scaled`` starts them (bot.stack), on free ports in a temporary
+    directory."""
+    return BenchStack(model=model, stores="shared", instances=instances, shared_locks=shared_locks)
 
 
 # ------------------------------------------------------------------ what the buyers sent
@@ -336,8 +135,9 @@ class _RecordedResponse:
 
 
 class _RecordedPost:
-    def __init__(self, session: aiohttp.ClientSession, url: str, body: Dict[str, Any], log: ConversationLog):
-        self._request = session.post(url, json=body)
+    def __init__(self, session: aiohttp.ClientSession, url: str, body: Dict[str, Any], log: ConversationLog,
+                 headers: Optional[Dict[str, str]] = None):
+        self._request = session.post(url, json=body, headers=headers)
         self._body, self._log = body, log
         self._response: Optional[_RecordedResponse] = None
 
@@ -364,8 +164,10 @@ class RecordingSession:
     def __init__(self, session: aiohttp.ClientSession, log: ConversationLog) -> None:
         self._session, self._log = session, log
 
-    def post(self, url: str, json: Dict[str, Any]) -> _RecordedPost:
-        return _RecordedPost(self._session, url, json, self._log)
+    def post(self, url: str, json: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Any:
+        if not url.endswith(MESSAGES_PATH):  # a new buyer's session: nothing to record
+            return self._session.post(url, json=json, headers=headers)
+        return _RecordedPost(self._session, url, json, self._log, headers)
 
 
 async def _load_level(web_url: str, buyers: int, duration_s: float, log: ConversationLog) -> Tuple:
@@ -377,17 +179,18 @@ async def _load_level(web_url: str, buyers: int, duration_s: float, log: Convers
         recording = RecordingSession(session, log)
         started = time.perf_counter()
         stop_at = started + duration_s
-        await asyncio.gather(*(load._buyer(recording, f"{web_url}/api/buyer/messages", n, stop_at, tally)
+        await asyncio.gather(*(load._buyer(recording, web_url, n, stop_at, tally)
                                for n in range(buyers)))
         elapsed = time.perf_counter() - started
     return tally, elapsed
 
 
-async def _say(session: aiohttp.ClientSession, url: str, body: Dict[str, Any], tally: load.Tally
-               ) -> Tuple[Optional[int], Any]:
+async def _say(session: aiohttp.ClientSession, web_url: str, identity: Dict[str, str], text: str,
+               product: Optional[str], tally: load.Tally) -> Tuple[Optional[int], Any]:
+    url, body, headers = load.message_request(web_url, identity, text, product)
     t0 = time.perf_counter()
     try:
-        async with session.post(url, json=body) as response:
+        async with session.post(url, json=body, headers=headers) as response:
             payload = await response.json(content_type=None)
             status = response.status
     except asyncio.TimeoutError:
@@ -407,7 +210,7 @@ async def _say(session: aiohttp.ClientSession, url: str, body: Dict[str, Any], t
     return status, payload
 
 
-async def _double_sender(session: aiohttp.ClientSession, url: str, number: int, stop_at: float,
+async def _double_sender(session: aiohttp.ClientSession, web_url: str, number: int, stop_at: float,
                          log: ConversationLog, tally: load.Tally) -> None:
     # The scripted conversations again, but after the first message two at a time, without waiting for
     # the answer in between: round-robin sends the two to different instances, and only the shared lock
@@ -416,17 +219,24 @@ async def _double_sender(session: aiohttp.ClientSession, url: str, number: int, 
     for conversation in templates:
         if time.perf_counter() >= stop_at:
             return
-        page = {"product": conversation.product} if conversation.product else {}
+        product = conversation.product
         first, rest = conversation.messages[0], conversation.messages[1:]
-        status, payload = await _say(session, url, {"text": first, **page}, tally)
-        buyer_id = payload.get("buyer_id") if isinstance(payload, dict) else None
+        try:
+            identity = await load.start_buyer(session, web_url)
+        except (asyncio.TimeoutError, aiohttp.ClientError, ValueError) as error:
+            tally.error(f"session {type(error).__name__}")
+            continue
+        if identity is None:
+            tally.error("session refused")
+            continue
+        buyer_id = identity["buyer_id"]
+        status, payload = await _say(session, web_url, identity, first, product, tally)
         log.add(buyer_id, [Sent(first, _answered(status, payload))])
         if not _answered(status, payload):
             continue
-        identity = {"buyer_id": buyer_id, "token": payload["token"]}
         for start in range(0, len(rest), 2):
             pair = rest[start:start + 2]
-            answers = await asyncio.gather(*(_say(session, url, {**identity, **page, "text": text}, tally)
+            answers = await asyncio.gather(*(_say(session, web_url, identity, text, product, tally)
                                              for text in pair))
             group = [Sent(text, _answered(*answer)) for text, answer in zip(pair, answers)]
             log.add(buyer_id, group)
@@ -439,21 +249,20 @@ async def _double_send_level(web_url: str, buyers: int, duration_s: float, log: 
     tally = load.Tally()
     timeout = aiohttp.ClientTimeout(total=load.REQUEST_TIMEOUT_S)
     connector = aiohttp.TCPConnector(limit=2 * buyers)
-    url = f"{web_url}/api/buyer/messages"
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         started = time.perf_counter()
         stop_at = started + duration_s
-        await asyncio.gather(*(_double_sender(session, url, n, stop_at, log, tally) for n in range(buyers)))
+        await asyncio.gather(*(_double_sender(session, web_url, n, stop_at, log, tally) for n in range(buyers)))
         elapsed = time.perf_counter() - started
     return tally, elapsed
 
 
 # ------------------------------------------------------------------ what the tracker store holds
-def read_events(url: str) -> Dict[str, List[Dict[str, Any]]]:
+def read_events(url: str, password: Optional[str] = None) -> Dict[str, List[Dict[str, Any]]]:
     """Every event of Rasa's SQL tracker store (table ``events``), per sender id, in the order stored (id)."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, connect_args={"password": password} if password else {})
     try:
         with engine.connect() as connection:
             rows = connection.execute(text(
@@ -575,7 +384,7 @@ def run_stack(instances: int, levels: Iterable[int], duration_s: float, double_s
     """One scaled stack: the load levels, then the double senders, then the integrity check."""
     log = ConversationLog()
     result: Dict[str, Any] = {"instances": instances, "shared_locks": shared_locks, "levels": []}
-    with ScaledStack(model=model, instances=instances, shared_locks=shared_locks) as stack:
+    with scaled_stack(instances, shared_locks, model) as stack:
         stack.wait_ready()
         result["ready_s"] = time.perf_counter() - stack.started_at
         asyncio.run(_load_level(stack.web_url, 1, 2, log))  # warm up every server's first-call paths
@@ -588,7 +397,7 @@ def run_stack(instances: int, levels: Iterable[int], duration_s: float, double_s
         tally, elapsed = asyncio.run(_double_send_level(stack.web_url, DOUBLE_SENDERS, double_send_s, log))
         cores = cores_used(before, cpu_snapshot(stack), elapsed)
         result["double_send"] = _level_result(DOUBLE_SENDERS, tally, elapsed, stack.rss(), cores)
-        result["integrity"] = check_integrity(log, read_events(stack.tracker_db_url))
+        result["integrity"] = check_integrity(log, read_events(stack.tracker_db_url, stack.postgres.password()))
     return result
 
 

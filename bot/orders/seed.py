@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 from datetime import datetime, timedelta
 from typing import List, Optional, Sequence
@@ -27,12 +26,12 @@ from bot.orders.model import (
     OrderView,
     TrackingEvent,
 )
+from bot import clock
 from bot.orders.store import OrderStore
 from bot.shop.loading import Shop, load_shop
 
 DEMO_BUYER = "demo-buyer"
 OTHER_BUYER = "other-buyer"
-NOW_ENV = "XIAODIAN_NOW"
 
 # Made-up receivers (the 138-0013-8000 range is the usual example number); never real people.
 _HOME = ("王小明", "13800138000", "浙江省杭州市西湖区文三路100号1幢2单元301室", "浙江")
@@ -305,8 +304,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     shop = load_shop()
     zone = ZoneInfo(shop.policy.shop.timezone)
-    fixed = os.environ.get(NOW_ENV)
-    now = datetime.fromisoformat(fixed).astimezone(zone) if fixed else datetime.now(zone)
+    now = clock.now(zone)
     store = OrderStore(args.url)
     try:
         made = seed_demo_orders(store, now, buyer_id=args.buyer, shop=shop)

@@ -79,6 +79,9 @@ class StackConfig:
     model: Path = MODEL
     env: Dict[str, str] = field(default_factory=dict)
     web_port: int = WEB_PORT
+    #: False leaves each instance its own in-memory lock store: the scaled benchmark's control run, which
+    #: shows its integrity check does catch interleaved turns. Never for serving buyers.
+    shared_locks: bool = True
 
     def check(self) -> None:
         """Raises ValueError naming the setting that is wrong."""
@@ -222,7 +225,7 @@ class Stack:
     def _launch_services(self, log_dir: Path) -> None:
         config, secrets = self.config, self.secrets
         base = self._base_env()
-        locks = RedisLocks(HOST, self.ports["redis"]) if config.stores == "shared" else None
+        locks = RedisLocks(HOST, self.ports["redis"]) if config.stores == "shared" and config.shared_locks else None
         rasa_env = {**base, **secrets.for_rasa(), REDIS_PASSWORD_ENV: self.redis_password}
         actions_env = {**base, **secrets.for_actions(), "XIAODIAN_WEB_URL": f"http://{HOST}:{self.ports['web']}"}
         for n in range(1, config.instances + 1):
@@ -261,6 +264,25 @@ class Stack:
     def wait_ready(self, timeout_s: float = 600.0) -> None:
         """Waits until every service answers; raises StartError with the log of one that stopped."""
         wait_ready(self.app_services(), self.started_at, timeout_s)
+
+    # ------------------------------------------------------------------ faults (tests, benchmarks)
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kills one service (its whole process group), as a crash would, and waits until it is gone."""
+        service = self.service(name)
+        if service.running:
+            os.killpg(service.process.pid, sig)
+        service.process.wait()
+
+    def restart(self, name: str, timeout_s: float = 600.0) -> float:
+        """Starts a stopped service again as it was first started; returns seconds until it answered."""
+        service = self.service(name)
+        if service.running:
+            raise StartError(f"{name} is still running")
+        started = time.perf_counter()
+        service.ready_after_s = None
+        service.start()
+        wait_ready([service], started, timeout_s)
+        return time.perf_counter() - started
 
     # ------------------------------------------------------------------ stop
     def stop(self) -> None:

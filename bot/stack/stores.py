@@ -68,6 +68,15 @@ def missing() -> Optional[str]:
     return "; ".join(problems) or None
 
 
+def _let_through(folder: Path, owner: str) -> None:
+    """Lets ``owner`` (PostgreSQL's user) reach the cluster below ``folder``: each folder on the way that
+    we own gets the traverse bit for others (x, not r: nothing can be listed, and every file is 0600)."""
+    for current in [folder, *folder.parents]:
+        info = current.stat()
+        if info.st_uid == os.geteuid() and not info.st_mode & 0o001:
+            os.chmod(current, (info.st_mode & 0o7777) | 0o011)
+
+
 @dataclass
 class PostgresCluster:
     """A PostgreSQL cluster in ``folder`` (created on first use), listening on 127.0.0.1:``port`` only.
@@ -112,14 +121,18 @@ class PostgresCluster:
 
     def initialise(self) -> None:
         """Create the cluster when ``folder`` has none (scram-sha-256 with the password; no trust)."""
-        if (self.data / "PG_VERSION").exists():
-            return
         folder, owner = postgres_bin(), postgres_user()
         if folder is None or owner is None:
             raise RuntimeError(f"{missing()}: run  {INSTALL_HINT}")
+        if os.geteuid() == 0 and self.folder.parent.exists():
+            _let_through(self.folder.parent, owner)
+        if (self.data / "PG_VERSION").exists():
+            return
         password = self.password()
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.folder, 0o700)
+        if os.geteuid() == 0:
+            _let_through(self.folder.parent, owner)
         # initdb reads the password as the owner: a copy it may read, removed right after.
         pwfile = self.folder / "pwfile"
         fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

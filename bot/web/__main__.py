@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from aiohttp import web
 
+from bot import clock
 from bot.web import keys
 from bot.web.app import SERVER_KWARGS, create_app
 from bot.web.settings import DEFAULT_PORT, settings_from_env
@@ -30,7 +31,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
     os.umask(0o077)  # the stores and logs this service creates are readable by their owner only
-    app = create_app(settings)
+    app = create_app(settings, clock=clock.now)
     base = f"http://{HOST}:{args.port}"
     print(f"Shop page (buyers):     {base}/")
     print(f"Agents' console:        {base}/console")

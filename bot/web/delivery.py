@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_REASON = "assistant_unavailable"
 #: Pauses between tries of a refused connection: a restart of Rasa takes longer, a blip does not.
 CONNECT_RETRIES_S = (0.3, 1.0)
-#: The longest pause between recovery rounds while the assistant stays away.
-MAX_BACKOFF_S = 5.0
 
 
 def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
@@ -277,7 +275,8 @@ async def recovery_round(app: web.Application) -> Optional[bool]:
 async def recovery_loop(app: web.Application) -> None:
     """Retries waiting messages: at once when woken, then with a growing pause while the assistant is away."""
     wake = app[keys.recovery_wake_key]
-    interval = app[keys.settings_key].recovery_interval_s
+    settings = app[keys.settings_key]
+    interval, longest = settings.recovery_interval_s, settings.recovery_max_pause_s
     pause = interval
     while True:
         try:
@@ -291,7 +290,7 @@ async def recovery_loop(app: web.Application) -> None:
             log.exception("recovery round failed; retrying")
             result = False
         if result is False:
-            pause = min(max(pause * 2, interval), MAX_BACKOFF_S)
+            pause = min(max(pause * 2, interval), longest)
         else:
             pause = interval if result else 30.0
 

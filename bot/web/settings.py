@@ -44,7 +44,8 @@ class Settings:
         limits: the rate limits (bot.web.rate_limits.LIMIT_SETTINGS).
         max_sockets_per_buyer: open chat widgets (sockets) one buyer may have at once.
         buyer_token_s: how long a buyer's token lasts; each message renews it.
-        recovery_interval_s: how often waiting messages are retried while the assistant is unreachable.
+        recovery_interval_s: how soon waiting messages are retried while the assistant is unreachable;
+            the pause doubles with each failed round up to ``recovery_max_pause_s``.
     """
 
     secret: bytes
@@ -65,6 +66,7 @@ class Settings:
     max_sockets_per_buyer: int = 3
     buyer_token_s: int = 7 * 24 * 3600
     recovery_interval_s: float = 1.0
+    recovery_max_pause_s: float = 5.0
 
     @property
     def secure_cookies(self) -> bool:

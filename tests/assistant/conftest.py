@@ -1,15 +1,14 @@
-"""One running assistant per test session: the trained model behind `rasa run`, plus the action server.
+"""One running assistant per test session: Rasa, the action server and the web service, from bot.stack.
 
-Loading the model takes one to two minutes, so every test in this folder shares one pair of servers,
-started exactly as `make run` starts them, on free ports, with a fixed clock and a copy of the shop's
-data (so a test may edit the policy and see the answer change without retraining).
+Loading the model takes under a minute, so every test in this folder shares one stack, started by the
+same launcher as `make run`, on free ports, with a fixed clock and a copy of the shop's data (so a test
+may edit the policy and see the answer change without retraining).
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,9 +19,15 @@ from typing import Iterator, Optional
 import pytest
 import requests
 
+from bot.identity import sign_identity
+from bot.message_metadata import MessageMetadata
 from bot.orders.seed import seed_demo_orders
 from bot.orders.store import OrderStore
 from bot.shop import load_shop
+from bot.stack.launcher import Stack, StackConfig
+from bot.stack.processes import StartError
+from bot.web.buyer_client import BuyerClient
+from bot.web.rasa_client import WEBHOOK_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "xiaodian.tar.gz"
@@ -39,25 +44,33 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.assistant)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Assistant:
-    """A client of the running assistant, speaking to it as the shop page and scripts do."""
+    """A client of the running assistant.
 
-    def __init__(self, rasa_url: str, shop_dir: Path, orders_url: str = ""):
-        self.rasa_url = rasa_url
+    ``send`` plays the web service's part towards Rasa (the signed channel, the buyer's signed identity,
+    a ``/`` payload sent as an offered button) to test the bot itself; ``buyer`` gives a client of the
+    web service's buyer API, the way a shop-page buyer really comes in.
+    """
+
+    def __init__(self, stack: Stack, shop_dir: Path, orders_url: str = ""):
+        self.stack = stack
+        self.rasa_url = stack.rasa_url
+        self.web_url = stack.web_url
         self.shop_dir = shop_dir
         self.orders_url = orders_url
         self.http = requests.Session()
 
+    def _metadata(self, metadata: Optional[dict], text: str) -> dict:
+        metadata = dict(metadata or {})
+        buyer = metadata.pop("buyer_id", None)
+        identity = sign_identity(self.stack.secrets.identity, buyer) if buyer else ""
+        return MessageMetadata(identity, metadata.get("product"), button=text.startswith("/")).as_dict()
+
     def send(self, sender: str, text: str, metadata: Optional[dict] = None) -> list:
-        """Posts a buyer message (with the shop page's metadata, if any) to the REST webhook; the replies."""
-        body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
-        response = self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        """Posts a buyer message (as the shop page's web service would) to Rasa's channel; the replies."""
+        body = {"sender": sender, "message": text, "metadata": self._metadata(metadata, text)}
+        response = self.http.post(f"{self.rasa_url}{WEBHOOK_PATH}", json=body, headers=self.stack.rasa_headers(),
+                                  timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -67,33 +80,21 @@ class Assistant:
 
     def parse(self, text: str) -> dict:
         """The NLU result for a message, as /model/parse gives it."""
-        response = self.http.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=60)
+        response = self.http.post(f"{self.rasa_url}/model/parse", json={"text": text},
+                                  headers=self.stack.rasa_headers(), timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
     def tracker(self, sender: str) -> dict:
         """The conversation's tracker (slots, events)."""
-        response = self.http.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=60)
+        response = self.http.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                                 headers=self.stack.rasa_headers(), timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
-
-def _wait_until_ready(url: str, action_url: str, processes: list, logs: list[Path]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                tails = "\n".join(f"--- {log}\n" + log.read_text()[-3000:] for log in logs)
-                pytest.fail(f"a server of the assistant exited while starting:\n{tails}")
-        try:
-            status = requests.get(f"{url}/status", timeout=5)
-            actions_up = requests.get(f"{action_url}/health", timeout=5).ok
-            if actions_up and status.ok and status.json().get("model_id"):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(2)
-    pytest.fail(f"the assistant did not answer within {STARTUP_TIMEOUT_S} s")
+    def buyer(self, product: Optional[str] = None) -> BuyerClient:
+        """A new buyer of the shop page, talking to the web service (with the demo orders)."""
+        return BuyerClient(self.web_url, product=product)
 
 
 @pytest.fixture(scope="session")
@@ -108,61 +109,37 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     store = OrderStore(orders_url)
     seed_demo_orders(store, datetime.fromisoformat(FIXED_NOW), shop=load_shop(shop_dir))
     store.close()
-    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
     # One agent for the console, made with the same command a shop owner uses.
     agents_file = work / "agents.yml"
     subprocess.run([sys.executable, "-m", "bot.web.agents", "add", AGENT, "--display-name", "小美",
                     "--password-stdin", "--file", str(agents_file)],
                    input=AGENT_PASSWORD + "\n", text=True, check=True, cwd=ROOT,
                    env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        SANIC_HOST="127.0.0.1",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        XIAODIAN_NOW=FIXED_NOW,
-        XIAODIAN_SHOP_DIR=str(shop_dir),
-        DATABASE_URL=orders_url,
-        XIAODIAN_ACTION_TOKEN="session-token",
-        XIAODIAN_WEB_URL=f"http://127.0.0.1:{web_port}",
-        XIAODIAN_RASA_URL=f"http://127.0.0.1:{rasa_port}",
-        XIAODIAN_AGENTS_FILE=str(agents_file),
-        XIAODIAN_WEB_SECRET="session-secret",
+    config = StackConfig(
+        stores="memory", fixed_ports=False, state_dir=work / "var", log_dir=work / "logs",
+        env={
+            "XIAODIAN_NOW": FIXED_NOW,
+            "XIAODIAN_SHOP_DIR": str(shop_dir),
+            "DATABASE_URL": orders_url,
+            "XIAODIAN_AGENTS_FILE": str(agents_file),
+            "XIAODIAN_WEB_SECRET": "session-secret-0123456789abcdef0123456789",
+            # Every new shop-page buyer gets the demo orders, as with make run.
+            "XIAODIAN_DEMO_ORDERS": "1",
+            # Tests send many messages from one address and one buyer; the limits are tested on their own.
+            "XIAODIAN_LIMIT_ADDRESS_MESSAGES": "100000/minute",
+            "XIAODIAN_LIMIT_BUYER_MESSAGES": "100000/minute",
+            "XIAODIAN_LIMIT_NEW_BUYERS": "100000/minute",
+        },
     )
-    bin_dir = Path(sys.executable).parent
-    action_log, rasa_log, web_log = work / "actions.log", work / "rasa.log", work / "web.log"
-    with open(action_log, "wb") as action_out, open(rasa_log, "wb") as rasa_out, open(web_log, "wb") as web_out:
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=action_out, stderr=subprocess.STDOUT,
-        )
-        rasa = subprocess.Popen(
-            [str(bin_dir / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port),
-             "-m", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-            cwd=ROOT, env=env, stdout=rasa_out, stderr=subprocess.STDOUT,
-        )
-        web = subprocess.Popen(
-            [sys.executable, "-m", "bot.web", "--port", str(web_port)],
-            cwd=ROOT, env=env, stdout=web_out, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{rasa_port}"
+    with Stack(config) as stack:
         try:
-            _wait_until_ready(url, f"http://127.0.0.1:{action_port}", [actions, rasa, web], [rasa_log, action_log, web_log])
-            assistant = Assistant(url, shop_dir, orders_url)
-            assistant.web_url = f"http://127.0.0.1:{web_port}"
-            yield assistant
-        finally:
-            for process in (rasa, actions, web):
-                process.terminate()
-            for process in (rasa, actions, web):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            errors = [line for line in action_log.read_text(errors="replace").splitlines() if "Traceback" in line]
-            assert not errors, f"the action server logged tracebacks; see {action_log}"
+            stack.wait_ready(timeout_s=STARTUP_TIMEOUT_S)
+        except StartError as error:
+            pytest.fail(f"the assistant did not start: {error}")
+        yield Assistant(stack, shop_dir, orders_url)
+        action_log = stack.service("actions-1").log
+    errors = [line for line in action_log.read_text(errors="replace").splitlines() if "Traceback" in line]
+    assert not errors, f"the action server logged tracebacks; see {action_log}"
 
 
 _session_started = time.time()

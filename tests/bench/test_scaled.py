@@ -134,6 +134,6 @@ def test_check_integrity_counts_over_every_conversation():
 
 
 def test_missing_names_what_to_install(monkeypatch):
-    monkeypatch.setattr("bench.scaled.shutil.which", lambda name: None)
-    monkeypatch.setattr("bench.scaled.postgres_bin", lambda: None)
+    monkeypatch.setattr("bot.stack.stores.shutil.which", lambda name: None)
+    monkeypatch.setattr("bot.stack.stores.postgres_bin", lambda: None)
     assert missing() == "redis-server is not installed; PostgreSQL (initdb, postgres) is not installed"

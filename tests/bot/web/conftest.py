@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -12,17 +13,30 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
+from bot import rasa_auth
 from bot.handoff.ticket import Ticket, TranscriptLine
 from bot.web.agents import Agent, AgentDirectory, hash_password
-from bot.web.app import create_app
+from bot.web.app import SERVER_KWARGS, create_app
+from bot.web.rasa_client import WEBHOOK_PATH
+from bot.web.rate_limits import parse_limits
 from bot.web.settings import Settings
 
 ACTION_TOKEN = "test-action-token"
 PASSWORDS = {"alice": "alice-password", "bob": "bob-password"}
+RASA_SECRET = b"test-rasa-jwt-secret-0123456789abcdef"
+IDENTITY_SECRET = b"test-identity-secret-0123456789abcdef"
+TOKEN_HEADER = "X-Buyer-Token"
+#: The environment the launcher gives the web service (its secrets), for settings_from_env.
+SERVICE_ENV = {"XIAODIAN_WEB_SECRET": "s", "XIAODIAN_RASA_JWT_SECRET": RASA_SECRET.decode(),
+               "XIAODIAN_IDENTITY_SECRET": IDENTITY_SECRET.decode()}
 
 
 class FakeRasa:
-    """Rasa's REST webhook and tracker API, enough for the web service: echoes, records events."""
+    """Rasa's shop page channel and tracker API, enough for the web service: echoes, records events.
+
+    Like the real one it wants the web service's JWT on every call, keeps each message's ``message_id``
+    in its user event, and honours ``rewind``.
+    """
 
     def __init__(self) -> None:
         self.events: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
@@ -30,20 +44,47 @@ class FakeRasa:
         self.url = ""
         #: True imitates Rasa whose action server is down: the message is taken, nothing is answered.
         self.silent = False
+        #: True imitates a Rasa that is reachable but failing (5xx) after taking the message.
+        self.failing = False
+        self.refused_auth = 0
 
     def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app = web.Application(middlewares=[self._auth])
+        app.router.add_post(WEBHOOK_PATH, self.webhook)
+        app.router.add_get("/status", self.status)
         app.router.add_get("/conversations/{id}/tracker", self.tracker)
         app.router.add_post("/conversations/{id}/tracker/events", self.append)
         return app
+
+    @web.middleware
+    async def _auth(self, request: web.Request, handler):
+        if not rasa_auth.bearer_is_valid(RASA_SECRET, request.headers.get("Authorization")):
+            self.refused_auth += 1
+            return web.json_response({"error": "NotAuthenticated"}, status=401)
+        return await handler(request)
+
+    async def status(self, request: web.Request) -> web.Response:
+        return web.json_response({"model_id": "fake", "model_file": "fake.tar.gz"})
+
+    def user_turns(self, sender: str) -> List[str]:
+        """The user messages the conversation holds (rewound ones removed), as Rasa would replay them."""
+        turns: List[str] = []
+        for event in self.events[sender]:
+            if event["event"] == "user":
+                turns.append(event["text"])
+            elif event["event"] == "rewind" and turns:
+                turns.pop()
+        return turns
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
         sender, text, now = body["sender"], body["message"], time.time()
         self.events[sender].append({"event": "user", "text": text, "timestamp": now, "metadata": body.get("metadata"),
+                                    "message_id": body.get("message_id"),
                                     "parse_data": {"intent": {"name": "ask_size", "confidence": 0.9}}})
+        if self.failing:
+            return web.json_response({"error": "boom"}, status=500)
         if self.silent:
             return web.json_response([])
         reply = {"recipient_id": sender, "text": f"收到：{text}",
@@ -80,20 +121,35 @@ def agents_file(tmp_path: Path) -> Path:
     return path
 
 
+#: Limits no test reaches by accident (the limits have tests of their own).
+TEST_LIMITS = parse_limits({"XIAODIAN_LIMIT_BUYER_MESSAGES": "1000/minute", "XIAODIAN_LIMIT_ADDRESS_MESSAGES": "1000/minute",
+                            "XIAODIAN_LIMIT_NEW_BUYERS": "1000/minute"})
+
+
+def web_settings(rasa_url: str, tmp_path: Path, agents_file: Path, **changes: Any) -> Settings:
+    settings = Settings(
+        secret=b"test-secret",
+        rasa_url=rasa_url,
+        ticket_store_url=f"sqlite:///{tmp_path / 'tickets.sqlite'}",
+        agents_file=agents_file,
+        action_token=ACTION_TOKEN,
+        rasa_timeout=2.0,
+        rasa_jwt_secret=RASA_SECRET,
+        identity_secret=IDENTITY_SECRET,
+        limits=TEST_LIMITS,
+        recovery_interval_s=0.05,
+        recovery_max_pause_s=0.5,
+    )
+    return dataclasses.replace(settings, **changes)
+
+
 @pytest.fixture
 async def make_client(tmp_path: Path, agents_file: Path):
     clients: List[TestClient] = []
 
-    async def make(rasa_url: str, agents: Optional[Path] = None) -> TestClient:
-        settings = Settings(
-            secret=b"test-secret",
-            rasa_url=rasa_url,
-            ticket_store_url=f"sqlite:///{tmp_path / 'tickets.sqlite'}",
-            agents_file=agents or agents_file,
-            action_token=ACTION_TOKEN,
-            rasa_timeout=2.0,
-        )
-        client = TestClient(TestServer(create_app(settings)))
+    async def make(rasa_url: str, agents: Optional[Path] = None, clock=None, **changes: Any) -> TestClient:
+        settings = web_settings(rasa_url, tmp_path, agents or agents_file, **changes)
+        client = TestClient(TestServer(create_app(settings, clock=clock), **SERVER_KWARGS))
         await client.start_server()
         clients.append(client)
         return client
@@ -125,15 +181,41 @@ async def sign_in(client: TestClient, name: str) -> Dict[str, str]:
     return {"Cookie": f"xiaodian_session={cookie}"}
 
 
-async def buyer_says(client: TestClient, text: str, identity: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
-    body = {"text": text, "product": "jk-down-01", **(identity or {})}
-    response = await client.post("/api/buyer/messages", json=body)
+async def new_buyer(client: TestClient) -> Dict[str, str]:
+    """What the widget does first: a session (buyer id and token)."""
+    response = await client.post("/api/buyer/session", json={})
+    assert response.status == 201, await response.text()
+    return await response.json()
+
+
+async def buyer_says(client: TestClient, text: str, identity: Optional[Dict[str, str]] = None,
+                     **fields: Any) -> Dict[str, Any]:
+    """One message of a buyer (a new one when ``identity`` is None), as the widget sends it."""
+    identity = identity or await new_buyer(client)
+    body = {"text": text, "product": "jk-down-01", "buyer_id": identity["buyer_id"], **fields}
+    response = await client.post("/api/buyer/messages", json=body, headers={TOKEN_HEADER: identity["token"]})
     assert response.status == 200, await response.text()
     return await response.json()
 
 
 def identity_of(answer: Dict[str, Any]) -> Dict[str, str]:
     return {"buyer_id": answer["buyer_id"], "token": answer["token"]}
+
+
+async def history_of(client: TestClient, identity: Dict[str, str]) -> Dict[str, Any]:
+    response = await client.get("/api/buyer/history", params={"buyer_id": identity["buyer_id"]},
+                                headers={TOKEN_HEADER: identity["token"]})
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def open_widget(client: TestClient, identity: Dict[str, str], **kwargs: Any):
+    """The buyer's socket, signed in with its first message, as the widget does."""
+    ws = await client.ws_connect("/ws/buyer", **kwargs)
+    await ws.send_json({"type": "auth", "buyer_id": identity["buyer_id"], "token": identity["token"]})
+    ready = await ws.receive_json(timeout=2)
+    assert ready == {"type": "ready"}, ready
+    return ws
 
 
 async def open_ticket(client: TestClient, buyer_id: str, reasons: Optional[List[str]] = None) -> Dict[str, Any]:

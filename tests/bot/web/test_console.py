@@ -9,7 +9,7 @@ import pytest
 
 from bot.web import agents as agents_cli
 from bot.web.agents import AgentDirectory
-from tests.bot.web.conftest import sign_in
+from tests.bot.web.conftest import PASSWORDS, TEST_LIMITS, sign_in
 
 
 async def test_console_shows_the_sign_in_page_until_signed_in(client):
@@ -78,3 +78,78 @@ def test_agents_cli_adds_an_agent_with_a_salted_hash(tmp_path, monkeypatch, caps
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert agents_cli.main(["add", "dave", "--password-stdin", "--file", str(path)]) == 2
     assert directory.get("dave") is None
+
+
+async def test_signing_out_ends_the_session_even_for_a_copied_cookie(client):
+    headers = await sign_in(client, "alice")
+    assert (await client.get("/api/tickets", headers=headers)).status == 200
+    out = await client.post("/console/logout", headers=headers, allow_redirects=False)
+    assert out.status == 303
+    # The same cookie, kept by someone who copied it: refused.
+    assert (await client.get("/api/tickets", headers=headers)).status == 401
+    with pytest.raises(aiohttp.WSServerHandshakeError):
+        await client.ws_connect("/ws/console", headers=headers)
+
+
+async def test_sign_in_is_throttled_per_name_and_the_right_password_then_waits(make_client, fake_rasa):
+    client = await make_client(fake_rasa.url, limits={**TEST_LIMITS, "login_name": "3/15 minutes",
+                                                      "login_address": "100/15 minutes"})
+    for _ in range(3):
+        wrong = await client.post("/console/login", data={"name": "alice", "password": "guess-123"},
+                                  allow_redirects=False)
+        assert wrong.status == 401
+    right = await client.post("/console/login", data={"name": "alice", "password": PASSWORDS["alice"]},
+                              allow_redirects=False)
+    assert right.status == 429 and int(right.headers["Retry-After"]) > 0
+    assert "xiaodian_session" not in right.cookies
+    # Another name from the same address is not locked out by alice's attempts.
+    assert (await client.post("/console/login", data={"name": "bob", "password": PASSWORDS["bob"]},
+                              allow_redirects=False)).status == 303
+
+
+async def test_sign_in_is_throttled_per_address_across_names(make_client, fake_rasa):
+    client = await make_client(fake_rasa.url, limits={**TEST_LIMITS, "login_name": "100/15 minutes",
+                                                      "login_address": "4/15 minutes"})
+    for name in ("alice", "bob", "carol", "dave"):
+        await client.post("/console/login", data={"name": name, "password": "guess-123"}, allow_redirects=False)
+    refused = await client.post("/console/login", data={"name": "bob", "password": PASSWORDS["bob"]},
+                                allow_redirects=False)
+    assert refused.status == 429
+
+
+def test_an_unknown_name_costs_one_password_check_like_a_known_one(agents_file, monkeypatch):
+    directory = AgentDirectory(agents_file)
+    directory.verify("nobody", "x")  # the stand-in hash is made once, before counting
+    checks = []
+    real = agents_cli.check_password
+    monkeypatch.setattr(agents_cli, "check_password", lambda password, stored: checks.append(stored) or real(password, stored))
+    hashes = []
+    monkeypatch.setattr(agents_cli, "hash_password", lambda password: hashes.append(password))
+    assert directory.verify("alice", "wrong-password") is None
+    assert directory.verify("nobody", "wrong-password") is None
+    # The same work for both: one scrypt check each, and no new hash made for the unknown name.
+    assert len(checks) == 2 and hashes == []
+
+
+async def test_the_password_check_runs_off_the_event_loop(client, monkeypatch):
+    import threading
+
+    threads = []
+    real = AgentDirectory.verify
+
+    def recording(self, name, password):
+        threads.append(threading.current_thread())
+        return real(self, name, password)
+
+    monkeypatch.setattr(AgentDirectory, "verify", recording)
+    await sign_in(client, "alice")
+    assert threads and threads[0] is not threading.main_thread()
+
+
+async def test_cookies_are_secure_behind_a_tls_proxy(make_client, fake_rasa):
+    client = await make_client(fake_rasa.url, public_url="https://shop.example.com")
+    response = await client.post("/console/login", data={"name": "alice", "password": PASSWORDS["alice"]},
+                                 allow_redirects=False, headers={"Origin": "https://shop.example.com"})
+    assert response.status == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie

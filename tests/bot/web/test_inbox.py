@@ -16,7 +16,7 @@ from bot.web.agents import Agent, AgentDirectory, hash_password
 from bot.web.app import create_app
 from bot.web.settings import Settings, settings_from_env
 from bot.web.trainer_inbox import NEW_INTENT_NOTE, known_intents
-from tests.bot.web.conftest import PASSWORDS, sign_in
+from tests.bot.web.conftest import PASSWORDS, SERVICE_ENV, sign_in
 
 # Made-up messages, written for these tests.
 ROWS = [
@@ -239,7 +239,7 @@ def test_the_cli_adds_a_trainer_and_keeps_the_role_on_a_password_change(tmp_path
 
 
 def test_the_review_file_setting_comes_from_the_environment(tmp_path):
-    env = {"XIAODIAN_WEB_SECRET": "s", "XIAODIAN_REVIEW_FILE": str(tmp_path / "r.yml")}
+    env = {**SERVICE_ENV, "XIAODIAN_REVIEW_FILE": str(tmp_path / "r.yml")}
     assert settings_from_env(env).review_file == tmp_path / "r.yml"
-    default = settings_from_env({"XIAODIAN_WEB_SECRET": "s"}).review_file
+    default = settings_from_env(SERVICE_ENV).review_file
     assert default.parts[-3:] == ("var", "trainer", "review.csv")

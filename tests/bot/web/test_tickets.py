@@ -5,8 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.web.tickets_api import RESOLVED_NOTICE
-from tests.bot.web.conftest import ACTION_TOKEN, buyer_says, identity_of, open_ticket, sign_in
+from bot.shop.conversation import load_conversation
+from tests.bot.web.conftest import ACTION_TOKEN, buyer_says, history_of, identity_of, open_ticket, open_widget, sign_in
+
+WORDING = load_conversation().handoff
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong", ACTION_TOKEN, f"Basic {ACTION_TOKEN}"])
@@ -65,10 +67,11 @@ async def test_an_agents_reply_reaches_the_buyers_widget_live(client, fake_rasa)
     buyer = identity_of(await buyer_says(client, "衣服破了"))
     ticket_id = (await open_ticket(client, buyer["buyer_id"], ["complain_quality"]))["id"]
     alice = await sign_in(client, "alice")
-    widget = await client.ws_connect("/ws/buyer", params=buyer)
+    widget = await open_widget(client, buyer)
 
     await client.post(f"/api/tickets/{ticket_id}/claim", headers=alice)
-    assert (await widget.receive_json(timeout=2)) == {"type": "system", "text": "客服小美为您服务"}
+    joined = await widget.receive_json(timeout=2)
+    assert (joined["type"], joined["text"]) == ("system", WORDING.agent_joined.format(agent="小美"))
     answer = await client.post(f"/api/tickets/{ticket_id}/reply", json={"text": "<b>抱歉</b>，马上补发"},
                                headers=alice)
     assert answer.status == 200
@@ -81,12 +84,16 @@ async def test_an_agents_reply_reaches_the_buyers_widget_live(client, fake_rasa)
     assert (stored["transcript"][-1]["sender"], stored["transcript"][-1]["agent"]) == ("agent", "alice")
     event = fake_rasa.events[buyer["buyer_id"]][-1]
     assert (event["event"], event["text"], event["metadata"]["agent"]) == ("bot", "<b>抱歉</b>，马上补发", "alice")
-    history = await (await client.get("/api/buyer/history", params=buyer)).json()
+    history = await history_of(client, buyer)
     assert [(m["sender"], m["agent"]) for m in history["messages"]].count(("agent", "小美")) == 1
 
     assert (await client.post(f"/api/tickets/{ticket_id}/note", json={"text": "已补发"}, headers=alice)).status == 200
     await client.post(f"/api/tickets/{ticket_id}/resolve", json={"outcome": "补发"}, headers=alice)
-    assert (await widget.receive_json(timeout=2)) == {"type": "resolved", "text": RESOLVED_NOTICE}
+    assert (await widget.receive_json(timeout=2)) == {"type": "resolved", "text": WORDING.resolved}
+    # Every line the buyer was shown is in their history: the agent joining, the reply, the hand-back.
+    lines = [(m["sender"], m["text"]) for m in (await history_of(client, buyer))["messages"]]
+    assert lines[-3:] == [("system", WORDING.agent_joined.format(agent="小美")), ("agent", "<b>抱歉</b>，马上补发"),
+                          ("system", WORDING.resolved)]
     await widget.close()
 
 
@@ -94,9 +101,9 @@ async def test_buyer_socket_checks_origin_and_is_closed_on_shutdown(make_client,
     client = await make_client(fake_rasa.url)
     buyer = identity_of(await buyer_says(client, "在吗"))
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-        await client.ws_connect("/ws/buyer", params=buyer, headers={"Origin": "http://evil.example"})
+        await client.ws_connect("/ws/buyer", headers={"Origin": "http://evil.example"})
     assert refused.value.status == 403
-    widget = await client.ws_connect("/ws/buyer", params=buyer, headers={"Origin": f"http://{client.host}:{client.port}"})
+    widget = await open_widget(client, buyer, headers={"Origin": f"http://{client.host}:{client.port}"})
     await client.server.app.shutdown()
     message = await widget.receive(timeout=2)
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
