@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only nlu,cold,stack,scaled,train] [--train] [--reference]``: run the
+"""``python -m bench [--quick] [--only nlu,cold,stack,scaled,soak,fuzz,train] [--train] [--reference]``: run the
 benchmarks, print their tables and write JSON and PNG files to bench/results/."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import time
 import warnings
 from typing import Any, Callable, Dict, List, Optional
 
-from bench import cold_start, load, nlu_latency, reference, report, scaled, training
+from bench import cold_start, fuzz, load, nlu_latency, reference, report, scaled, soak, training
 from bench.processes import MODEL
 
-BENCHMARKS = ("nlu", "cold", "stack", "scaled", "train")
+BENCHMARKS = ("nlu", "cold", "stack", "scaled", "soak", "fuzz", "train")
 LEVELS = [1, 20, 100]
 SCALED_LEVELS = [20, 100]
 # The same numbers of buyers again, each pausing between messages as a person does (bench/load.py THINK_S).
@@ -103,6 +103,28 @@ def run_scaled(args, models: Dict[str, Any]) -> None:
     print(f"  -> {scaled.plot(result, 'scaled')}")
 
 
+def run_soak(args, models: Dict[str, Any]) -> None:
+    buyers, duration, faults = (20, 40.0, soak.QUICK_FAULTS) if args.quick else (30, 90.0, soak.FAULTS)
+    result = soak.measure(buyers, duration, faults)
+    print(report.table(f"Soak with faults ({buyers} buyers for {duration:.0f} s, pausing "
+                       "{:.0f}-{:.0f} s; Rasa, the action server and the web service each killed with SIGKILL "
+                       "and restarted; SQLite stores as make run)".format(*soak.PAUSE_S), soak.HEADER, soak.rows(result)))
+    print(report.table("The faults", soak.FAULT_HEADER, soak.fault_rows(result)))
+    print(f"  widget retries by kind: {result['retry_kinds']}; messages by outcome: {result['states']}")
+    for line in result["examples"]:
+        print(f"  ! {line}")
+    report.write_json("soak", result)
+
+
+def run_fuzz(args, models: Dict[str, Any]) -> None:
+    result = fuzz.measure(2_000 if args.quick else 10_000)
+    print(report.table("Fuzzing the web service (malformed requests of every kind, fixed seed)", fuzz.HEADER,
+                       fuzz.rows(result)))
+    for line in result["examples"]:
+        print(f"  ! {line}")
+    report.write_json("fuzz", result)
+
+
 def run_train(args, models: Dict[str, Any]) -> None:
     result = training.measure(args.train)
     recorded = result["recorded_make_train"]
@@ -118,7 +140,7 @@ def run_train(args, models: Dict[str, Any]) -> None:
 
 
 RUNNERS: Dict[str, Callable] = {"nlu": run_nlu, "cold": run_cold, "stack": run_stack, "scaled": run_scaled,
-                                 "train": run_train}
+                                 "soak": run_soak, "fuzz": run_fuzz, "train": run_train}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

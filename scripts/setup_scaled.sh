@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure Debian's redis-server and PostgreSQL are installed for `make run-scaled` and the `scaled` benchmark
 # (Redis: Rasa's lock store; PostgreSQL: the tracker store and the orders/tickets store). Does nothing when found.
-# Neither is started here: run_scaled.sh and the benchmark start their own, on their own ports and data directories.
+# Neither is started here: the launcher (bot.stack, make run-scaled) and the benchmark start their own, on their own
+# ports and data directories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

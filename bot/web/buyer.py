@@ -27,7 +27,7 @@ from bot.handoff.ticket import Ticket
 from bot.orders.seed import seed_demo_orders
 from bot.shop import Product
 from bot.web import keys
-from bot.web.chat_log import DONE_STATES, ROUTED, SENDING, ChatLine, Inbound
+from bot.web.chat_log import ANSWERED, DONE_STATES, SENDING, ChatLine, Inbound
 from bot.web.delivery import Outcome, first_try, route_to_ticket
 from bot.web.pages import render
 from bot.web.requests import BadRequest, checked_text, client_address, json_error, message_text, origin_allowed, read_json
@@ -149,13 +149,10 @@ def _parse_message(request: web.Request, body: Dict[str, Any]) -> Tuple[str, str
 
 async def _answer_new(app: web.Application, inbound: Inbound, shown: str) -> Outcome:
     """What happens to a message just received: to the open ticket, or to the assistant."""
-    store, chat_log = app[keys.store_key], app[keys.chat_log_key]
-    ticket: Optional[Ticket] = store.open_for_conversation(inbound.buyer_id)
+    ticket: Optional[Ticket] = app[keys.store_key].open_for_conversation(inbound.buyer_id)
     if ticket is not None:
         outcome = await route_to_ticket(app, ticket, inbound, shown)
         if outcome is not None:
-            chat_log.set_state(inbound.id, ROUTED, app[keys.clock_key](),
-                               response={"replies": outcome.replies, "handed_off": True})
             return outcome
     return await first_try(app, inbound)
 
@@ -196,10 +193,9 @@ async def post_message(request: web.Request) -> web.Response:
     existing = chat_log.inbound(buyer_id, key)
     if existing is not None:
         return await _repeat(app, existing, in_flight.get((buyer_id, key)))
-    inbound = chat_log.receive(buyer_id, key, text, product, button, now, SENDING)
+    inbound = chat_log.receive(buyer_id, key, text, product, button, now, SENDING, shown=shown)
     if inbound is None:  # the same key arrived a moment ago
         return await _repeat(app, chat_log.inbound(buyer_id, key), in_flight.get((buyer_id, key)))
-    chat_log.add_line(buyer_id, now, "buyer", shown, message_key=key)
     # A retry of this key while it is being answered waits for this very answer.
     future: asyncio.Future = asyncio.get_running_loop().create_future()
     in_flight[(buyer_id, key)] = future
@@ -208,8 +204,9 @@ async def post_message(request: web.Request) -> web.Response:
         body = _response_body(app, buyer_id, outcome.replies, queued=outcome.state not in DONE_STATES,
                               client_message_id=key)
         if outcome.state in DONE_STATES:
-            chat_log.set_state(inbound.id, outcome.state, app[keys.clock_key](),
-                               response={k: body[k] for k in ("replies", "handed_off", "queued")})
+            chat_log.finish(inbound.id, buyer_id, outcome.state, app[keys.clock_key](), outcome.unwritten,
+                            response={k: body[k] for k in ("replies", "handed_off", "queued")},
+                            attempted=outcome.state == ANSWERED)
     except BaseException as error:
         future.set_exception(error)
         future.exception()  # marked as seen: only a waiting retry re-raises it

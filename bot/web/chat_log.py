@@ -60,7 +60,21 @@ class _Inbound(Base):
     received_at = Column(UTCDateTime, nullable=False)
     done_at = Column(UTCDateTime)
     attempts = Column(Integer, nullable=False, default=0)
+    #: Rasa may have taken it already (a timeout, an error answer, silence, a crash mid-send): read the
+    #: tracker before sending it again.
+    unsure = Column(Boolean, nullable=False, default=False)
     response = Column(JSON)
+
+
+@dataclass(frozen=True)
+class NewLine:
+    """A line to add: who says it, what, with which buttons (the assistant's), and under which message key."""
+
+    sender: str
+    text: str
+    buttons: Sequence[Dict[str, str]] = ()
+    agent: Optional[str] = None
+    message_key: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ class Inbound:
     received_at: datetime
     attempts: int
     response: Optional[Dict[str, Any]]
+    unsure: bool = False
+    done_at: Optional[datetime] = None
 
 
 def _line(row: _ChatLine) -> ChatLine:
@@ -106,7 +122,7 @@ def _line(row: _ChatLine) -> ChatLine:
 
 def _inbound(row: _Inbound) -> Inbound:
     return Inbound(row.id, row.buyer_id, row.message_key, row.text, row.product, bool(row.button), row.state,
-                   row.received_at, row.attempts or 0, row.response)
+                   row.received_at, row.attempts or 0, row.response, bool(row.unsure), row.done_at)
 
 
 class ChatLog(SqlStore):
@@ -115,18 +131,27 @@ class ChatLog(SqlStore):
     metadata = Base.metadata
 
     # ------------------------------------------------------------------ lines
+    @staticmethod
+    def _line_row(buyer_id: str, at: datetime, line: "NewLine") -> _ChatLine:
+        if line.sender not in SENDERS:
+            raise ValueError(f"sender must be one of {SENDERS}, not {line.sender!r}")
+        return _ChatLine(buyer_id=buyer_id, at=at, sender=line.sender, text=line.text, buttons=list(line.buttons),
+                         agent=line.agent, message_key=line.message_key)
+
     def add_line(self, buyer_id: str, at: datetime, sender: str, text: str,
                  buttons: Sequence[Dict[str, str]] = (), agent: Optional[str] = None,
                  message_key: Optional[str] = None) -> ChatLine:
         """Append a line the buyer sent or was shown."""
-        if sender not in SENDERS:
-            raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
         with self._transaction() as session:
-            row = _ChatLine(buyer_id=buyer_id, at=at, sender=sender, text=text, buttons=list(buttons), agent=agent,
-                            message_key=message_key)
+            row = self._line_row(buyer_id, at, NewLine(sender, text, tuple(buttons), agent, message_key))
             session.add(row)
             session.flush()
             return _line(row)
+
+    def add_lines(self, buyer_id: str, at: datetime, lines: Sequence["NewLine"]) -> None:
+        """Append several lines in one transaction (a turn's replies)."""
+        with self._transaction() as session:
+            session.add_all([self._line_row(buyer_id, at, line) for line in lines])
 
     def lines(self, buyer_id: str, limit: int = 500) -> List[ChatLine]:
         """The buyer's latest ``limit`` lines, oldest first."""
@@ -147,17 +172,34 @@ class ChatLog(SqlStore):
 
     # ------------------------------------------------------------------ inbound messages
     def receive(self, buyer_id: str, key: str, text: str, product: Optional[str], button: bool, at: datetime,
-                state: str) -> Optional[Inbound]:
-        """Record a new message under its key; None when that key was already received (a retry)."""
+                state: str, shown: Optional[str] = None) -> Optional[Inbound]:
+        """Record a new message under its key, and (``shown``) the buyer's line for it, in one transaction;
+        None when that key was already received (a retry)."""
         try:
             with self._transaction() as session:
                 row = _Inbound(buyer_id=buyer_id, message_key=key, text=text, product=product, button=button,
-                               state=state, received_at=at, attempts=0)
+                               state=state, received_at=at, attempts=0, unsure=False)
                 session.add(row)
+                if shown is not None:
+                    session.add(self._line_row(buyer_id, at, NewLine("buyer", shown, message_key=key)))
                 session.flush()
                 return _inbound(row)
         except IntegrityError:
             return None
+
+    def finish(self, inbound_id: int, buyer_id: str, state: str, at: datetime, lines: Sequence["NewLine"] = (),
+               response: Optional[Dict[str, Any]] = None, attempted: bool = False) -> None:
+        """A message's outcome and the lines it showed the buyer, in one transaction."""
+        values: Dict[str, Any] = {"state": state}
+        if state in DONE_STATES:
+            values["done_at"] = at
+        if response is not None:
+            values["response"] = response
+        if attempted:
+            values["attempts"] = _Inbound.attempts + 1
+        with self._transaction() as session:
+            session.add_all([self._line_row(buyer_id, at, line) for line in lines])
+            session.execute(update(_Inbound).where(_Inbound.id == inbound_id).values(**values))
 
     def inbound(self, buyer_id: str, key: str) -> Optional[Inbound]:
         with self._sessions() as session:
@@ -166,10 +208,12 @@ class ChatLog(SqlStore):
             ).scalar_one_or_none()
             return _inbound(row) if row else None
 
-    def set_state(self, inbound_id: int, state: str, at: datetime,
-                  response: Optional[Dict[str, Any]] = None, attempted: bool = False) -> None:
+    def set_state(self, inbound_id: int, state: str, at: datetime, response: Optional[Dict[str, Any]] = None,
+                  attempted: bool = False, unsure: Optional[bool] = None) -> None:
         """Move a message on; a done state records when and what the widget was answered."""
         values: Dict[str, Any] = {"state": state}
+        if unsure is not None:
+            values["unsure"] = unsure
         if state in DONE_STATES:
             values["done_at"] = at
         if response is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
@@ -31,7 +31,7 @@ from bot.handoff.ticket import Ticket, TranscriptLine
 from bot.identity import sign_identity
 from bot.message_metadata import MessageMetadata
 from bot.web import keys
-from bot.web.chat_log import ANSWERED, QUEUED, ROUTED, SENDING, Inbound
+from bot.web.chat_log import ANSWERED, QUEUED, ROUTED, SENDING, Inbound, NewLine
 from bot.web.live import notify_consoles, push_to_buyer
 from bot.web.rasa_client import RasaUnavailable
 
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_REASON = "assistant_unavailable"
 #: Pauses between tries of a refused connection: a restart of Rasa takes longer, a blip does not.
 CONNECT_RETRIES_S = (0.3, 1.0)
+#: Buyers whose waiting messages are delivered at once after an outage (about what Rasa serves in parallel).
+RECOVERY_PARALLEL = 8
 
 
 def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
@@ -58,10 +60,20 @@ def shown_replies(raw: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 @dataclass
 class Outcome:
-    """What became of a message: the replies shown, or that it waits, or that a person has it."""
+    """What became of a message: the replies shown, or that it waits, or that a person has it.
+
+    Attributes:
+        unwritten: the assistant's replies, not yet in the buyer's history: the caller writes them with the
+            message's outcome, in one transaction (ChatLog.finish).
+    """
 
     replies: List[Dict[str, Any]]
     state: str
+    unwritten: List[NewLine] = field(default_factory=list)
+
+
+def reply_lines(replies: List[Dict[str, Any]], key: Optional[str]) -> List[NewLine]:
+    return [NewLine("bot", r["text"], tuple(r.get("buttons") or ()), message_key=key) for r in replies]
 
 
 # ------------------------------------------------------------------ what the buyer is told and shown
@@ -69,9 +81,8 @@ async def show(app: web.Application, buyer_id: str, sender: str, replies: List[D
                key: Optional[str] = None, push: bool = False, agent: Optional[str] = None) -> None:
     """Writes lines the buyer is shown into their history; ``push`` also sends them to open widgets."""
     chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
-    for reply in replies:
-        chat_log.add_line(buyer_id, now, sender, reply["text"], reply.get("buttons") or [], agent=agent,
-                          message_key=key)
+    chat_log.add_lines(buyer_id, now, [NewLine(sender, r["text"], tuple(r.get("buttons") or ()), agent, key)
+                                       for r in replies])
     if push and replies:
         kind = "bot" if sender == "bot" else "system"
         await push_to_buyer(app, buyer_id, {"type": kind, "replies": replies, "key": key,
@@ -91,10 +102,10 @@ def _metadata(app: web.Application, inbound: Inbound) -> Dict[str, Any]:
 
 
 # ------------------------------------------------------------------ sending
-async def _send(app: web.Application, inbound: Inbound) -> List[Dict[str, Any]]:
+async def _send(app: web.Application, inbound: Inbound, retry: bool = True) -> List[Dict[str, Any]]:
     """One message to Rasa, retrying briefly while the connection is refused (nothing was taken then)."""
     rasa = app[keys.rasa_key]
-    for pause in (*CONNECT_RETRIES_S, None):
+    for pause in (*(CONNECT_RETRIES_S if retry else ()), None):
         try:
             return await rasa.send(inbound.buyer_id, inbound.text, _metadata(app, inbound), message_id=inbound.key)
         except RasaUnavailable as error:
@@ -125,18 +136,20 @@ def answered_in_tracker(events: List[Dict[str, Any]], key: str) -> Tuple[bool, L
     return False, []
 
 
-async def deliver(app: web.Application, inbound: Inbound, *, checked: bool) -> Optional[List[Dict[str, Any]]]:
+async def deliver(app: web.Application, inbound: Inbound, *, retry: bool = True) -> Optional[List[Dict[str, Any]]]:
     """Sends a message and returns the replies shown, or None when the assistant could not answer.
 
+    A message Rasa may already have taken (``inbound.unsure``: after a timeout, an error answer, silence or
+    a crash) is looked up in the tracker first, so it is never handled twice.
+
     Args:
-        checked: False for a message that may already be in the tracker (a retry after a timeout, a crash
-            or an action server outage): the tracker is read first, so it is never handled twice.
+        retry: retry briefly while the connection is refused (the first try; recovery rounds are retries).
 
     Raises:
         RasaUnavailable: Rasa could not be reached or failed.
     """
     rasa = app[keys.rasa_key]
-    if not checked:
+    if inbound.unsure:
         events = (await rasa.tracker(inbound.buyer_id)).get("events") or []
         found, replies = answered_in_tracker(events, inbound.key)
         if found and replies:
@@ -144,7 +157,7 @@ async def deliver(app: web.Application, inbound: Inbound, *, checked: bool) -> O
         if found:
             # Rasa took it but the actions could not answer: undo that turn, then send it again.
             await rasa.append_event(inbound.buyer_id, {"event": "rewind"})
-    raw = await _send(app, inbound)
+    raw = await _send(app, inbound, retry)
     replies = shown_replies(raw)
     # Every turn of this assistant says something: silence means its action server is down.
     return replies or None
@@ -198,16 +211,14 @@ async def first_try(app: web.Application, inbound: Inbound) -> Outcome:
         wake_recovery(app)
         return Outcome([], QUEUED)
     try:
-        replies = await deliver(app, inbound, checked=True)
-        why = "the assistant answered nothing (action server down?)"
+        replies = await deliver(app, inbound)
+        why, unsure = "the assistant answered nothing (action server down?)", True
     except RasaUnavailable as error:
-        replies, why = None, str(error)
+        replies, why, unsure = None, str(error), error.maybe_handled
     if replies is not None:
-        await show(app, inbound.buyer_id, "bot", replies, key=inbound.key)
-        chat_log.set_state(inbound.id, ANSWERED, app[keys.clock_key](), attempted=True)
-        return Outcome(replies, ANSWERED)
+        return Outcome(replies, ANSWERED, reply_lines(replies, inbound.key))
     log.warning("message of %s waits for the assistant: %s", inbound.buyer_id, why)
-    chat_log.set_state(inbound.id, QUEUED, now, attempted=True)
+    chat_log.set_state(inbound.id, QUEUED, now, attempted=True, unsure=unsure)
     if asks_for_person(app, inbound.text):
         line = await hand_to_person(app, inbound.buyer_id, [inbound], "asked for a person while the assistant is away",
                                     push=False)
@@ -235,18 +246,20 @@ async def _recover_buyer(app: web.Application, buyer_id: str, waiting: List[Inbo
                                    response={"replies": outcome.replies if outcome else [], "handed_off": True})
             return True
         try:
-            replies = await deliver(app, inbound, checked=False)
+            replies = await deliver(app, inbound, retry=False)
         except RasaUnavailable as error:
             log.info("the assistant is still away (%s)", error)
-            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True)
+            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True,
+                               unsure=inbound.unsure or error.maybe_handled)
             return False
         if replies is None:
-            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True)
+            chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True, unsure=True)
             return False
-        await show(app, buyer_id, "bot", replies, key=inbound.key, push=True)
         handed_off = store.open_for_conversation(buyer_id) is not None
-        chat_log.set_state(inbound.id, ANSWERED, app[keys.clock_key](), attempted=True,
-                           response={"replies": replies, "handed_off": handed_off})
+        chat_log.finish(inbound.id, buyer_id, ANSWERED, app[keys.clock_key](), reply_lines(replies, inbound.key),
+                        response={"replies": replies, "handed_off": handed_off}, attempted=True)
+        await push_to_buyer(app, buyer_id, {"type": "bot", "replies": replies, "key": inbound.key,
+                                            "text": "\n".join(r["text"] for r in replies)})
         if handed_off:
             await push_to_buyer(app, buyer_id, {"type": "handed_off"})
     return True
@@ -266,10 +279,19 @@ async def recovery_round(app: web.Application) -> Optional[bool]:
         elif any(asks_for_person(app, m.text) for m in messages):
             await hand_to_person(app, buyer_id, messages, "asked for a person while the assistant is away", push=True)
             del waiting[buyer_id]
-    for buyer_id, messages in waiting.items():
-        if not await _recover_buyer(app, buyer_id, messages):
-            return False
-    return True
+    if not waiting:
+        return True
+    if not await app[keys.rasa_key].healthy():
+        return False
+    # Buyers in parallel (each one's messages in order): a long outage leaves many buyers waiting.
+    gate = asyncio.Semaphore(RECOVERY_PARALLEL)
+
+    async def recover(buyer_id: str, messages: List[Inbound]) -> bool:
+        async with gate:
+            return await _recover_buyer(app, buyer_id, messages)
+
+    results = await asyncio.gather(*(recover(b, m) for b, m in waiting.items()))
+    return all(results)
 
 
 async def recovery_loop(app: web.Application) -> None:
@@ -301,7 +323,7 @@ async def recovery_ctx(app: web.Application) -> AsyncIterator[None]:
     chat_log, now = app[keys.chat_log_key], app[keys.clock_key]()
     for messages in chat_log.waiting((SENDING,)).values():
         for message in messages:
-            chat_log.set_state(message.id, QUEUED, now)
+            chat_log.set_state(message.id, QUEUED, now, unsure=True)
     task = asyncio.create_task(recovery_loop(app))
     app[keys.recovery_wake_key].set()
     yield
