@@ -72,6 +72,10 @@ def _unique(values: Iterable[Optional[str]]) -> List[str]:
     return seen
 
 
+#: Message metadata worth keeping on a ticket (bot.message_metadata; buyer_id as older chats sent it).
+TICKET_METADATA = ("product", "buyer_id")
+
+
 class _Chat:
     """What the events say: messages, slots, metadata and entities."""
 
@@ -98,7 +102,8 @@ class _Chat:
                 self.buyer_messages.append(line)
                 metadata = event.get("metadata") or parse.get("metadata") or {}
                 if isinstance(metadata, dict):
-                    self.metadata.update({k: v for k, v in metadata.items() if v})
+                    # What the ticket may show; never the signed identity (a credential, however short-lived).
+                    self.metadata.update({k: v for k, v in metadata.items() if v and k in TICKET_METADATA})
                 for entity in parse.get("entities") or ():
                     if isinstance(entity, dict) and entity.get("entity"):
                         self.entities.setdefault(entity["entity"], []).append(entity.get("value"))
@@ -106,6 +111,12 @@ class _Chat:
                 self.transcript.append(TranscriptLine(at=at, sender="bot", text=event["text"]))
             elif kind == "slot" and event.get("name"):
                 self.slots[event["name"]] = event.get("value")
+            elif kind == "rewind" and self.buyer_messages:
+                # The turn was undone (the web service rewinds one the action server could not answer, then
+                # sends the message again): the agent sees the message once.
+                last = self.buyer_messages.pop()
+                while self.transcript and self.transcript.pop() is not last:
+                    pass
 
 
 def _intent_path(shop: Shop, messages: Sequence[TranscriptLine]) -> str:

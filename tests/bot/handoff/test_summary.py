@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from bot.handoff.summary import build_ticket
@@ -133,3 +135,19 @@ def test_long_complaint_is_trimmed(shop):
     ticket = build_ticket(shop, chat(("buyer", words, "complain_quality", 0.9)), "c", "b", NOW, ["complain_quality (high)"])
     assert ticket.summary[-1].endswith("…”") and len(ticket.summary[-1]) < 50
     assert ticket.facts["buyer_words"] == words
+
+
+def test_a_rewound_turn_shows_once_and_no_identity_is_kept(shop):
+    now = datetime(2026, 11, 23, 15, 20, tzinfo=timezone.utc)
+    events = [
+        {"event": "user", "text": "包邮吗", "timestamp": now.timestamp(),
+         "metadata": {"identity": "eyJ.secret.token", "product": "hd-fleece-01"}},
+        {"event": "action", "name": "action_listen"},
+        {"event": "rewind"},
+        {"event": "user", "text": "包邮吗", "timestamp": now.timestamp(), "metadata": {"identity": "eyJ.other"}},
+        {"event": "bot", "text": "亲，满99包邮哦", "timestamp": now.timestamp()},
+        {"event": "user", "text": "转人工", "timestamp": now.timestamp()},
+    ]
+    ticket = build_ticket(shop, events, "b-1", "b-1", now, ["request_human"])
+    assert [line.text for line in ticket.transcript] == ["包邮吗", "亲，满99包邮哦", "转人工"]
+    assert "eyJ" not in ticket.json()
