@@ -76,5 +76,9 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
                 parts.append(normalize(counts))
             if dense is not None:
                 parts.append(scipy.sparse.csr_matrix(np.asarray(dense.features) * self.config["dense_weight"]))
-            rows.append(scipy.sparse.hstack(parts) if parts else scipy.sparse.csr_matrix((1, 0)))
+            rows.append(scipy.sparse.hstack(parts).tocsr() if parts else None)
+        # A message with no features (nothing left after MessageGuard's cleaning) gets a row of zeros:
+        # the classifier then answers its prior, and the fallback classifier says "not understood".
+        width = getattr(self.clf, "n_features_in_", None) or max((r.shape[1] for r in rows if r is not None), default=0)
+        rows = [r if r is not None and r.shape[1] == width else scipy.sparse.csr_matrix((1, width)) for r in rows]
         return scipy.sparse.vstack(rows).tocsr()
