@@ -36,7 +36,7 @@ CURVE_PNG = REPORT_DIR / "threshold_curve.png"
 # Reached for issue 13, less 3 points (see the README's "How well it understands").
 FLOORS = {
     "test_nlu": {"accuracy": 0.94, "macro_f1": 0.94},
-    "labelled_dev": {"accuracy": 0.78, "macro_f1": 0.78},
+    "labelled_dev": {"accuracy": 0.79, "macro_f1": 0.79},
 }
 
 
