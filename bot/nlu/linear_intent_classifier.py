@@ -64,21 +64,37 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
         self.clf.set_params(C=float(config["C"]), class_weight=config["class_weight"])
 
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
-        """One row per message: scaled sparse sentence features, then the weighted dense ones."""
-        rows = []
+        """One row per message: scaled sparse sentence features, then the weighted dense ones.
+
+        Built with one stack per feature kind for all messages (scipy's per-row stacking cost more
+        than the classifier itself). A message without features (nothing left after MessageGuard's
+        cleaning) gets a row of zeros: the classifier answers its prior, and the fallback classifier
+        says "not understood".
+        """
+        sparse_rows, dense_rows = [], []
         for message in messages:
             sparse = message.get_sparse_features(attribute=TEXT)[1]
             dense = message.get_dense_features(attribute=TEXT)[1]
-            parts = []
-            if sparse is not None:
-                counts = scipy.sparse.csr_matrix(sparse.features, dtype=np.float64)
-                counts.data = np.log1p(np.abs(counts.data))
-                parts.append(normalize(counts))
-            if dense is not None:
-                parts.append(scipy.sparse.csr_matrix(np.asarray(dense.features) * self.config["dense_weight"]))
-            rows.append(scipy.sparse.hstack(parts).tocsr() if parts else None)
-        # A message with no features (nothing left after MessageGuard's cleaning) gets a row of zeros:
-        # the classifier then answers its prior, and the fallback classifier says "not understood".
-        width = getattr(self.clf, "n_features_in_", None) or max((r.shape[1] for r in rows if r is not None), default=0)
-        rows = [r if r is not None and r.shape[1] == width else scipy.sparse.csr_matrix((1, width)) for r in rows]
-        return scipy.sparse.vstack(rows).tocsr()
+            sparse_rows.append(None if sparse is None else scipy.sparse.csr_matrix(sparse.features, dtype=np.float64))
+            dense_rows.append(None if dense is None else np.asarray(dense.features, dtype=np.float64).reshape(-1))
+        parts = []
+        sparse_width = max((r.shape[1] for r in sparse_rows if r is not None), default=0)
+        dense_width = max((r.shape[0] for r in dense_rows if r is not None), default=0)
+        if sparse_width:
+            counts = scipy.sparse.vstack([r if r is not None else scipy.sparse.csr_matrix((1, sparse_width))
+                                          for r in sparse_rows]).tocsr()
+            counts.data = np.log1p(np.abs(counts.data))
+            parts.append(normalize(counts))
+        if dense_width:
+            dense = np.zeros((len(messages), dense_width))
+            for row, vector in enumerate(dense_rows):
+                if vector is not None:
+                    dense[row] = vector
+            parts.append(scipy.sparse.csr_matrix(dense * self.config["dense_weight"]))
+        X = scipy.sparse.hstack(parts).tocsr() if parts else scipy.sparse.csr_matrix((len(messages), 0))
+        width = getattr(self.clf, "n_features_in_", X.shape[1])
+        if X.shape[1] < width:  # no message had the dense (last) features: they count as zeros
+            X = scipy.sparse.hstack([X, scipy.sparse.csr_matrix((len(messages), width - X.shape[1]))]).tocsr()
+        elif X.shape[1] > width:  # cannot happen with the model's own featurizers; answer the prior
+            X = scipy.sparse.csr_matrix((len(messages), width))
+        return X
