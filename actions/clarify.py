@@ -16,6 +16,8 @@ from actions.shop_context import ShopContext
 FAILURES_BEFORE_HANDOFF = 2
 TOPICS_OFFERED = 3
 NOT_UNDERSTOOD = {"nlu_fallback", None}
+# Input problems (bot.nlu.not_understood) after which the model's ranking says nothing about the topic.
+NOTHING_MEANT = {"empty", "no_words", "gibberish", "filler"}
 
 
 def misunderstood_in_a_row(events: List[Dict[Text, Any]]) -> int:
@@ -53,13 +55,17 @@ class ActionClarify(ShopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
     ) -> List[EventType]:
         lines = context.conversation
-        if "no_words" in input_problems(tracker):
-            dispatcher.utter_message(text=lines.bad_input.no_words)
-            return []
+        problems = input_problems(tracker)
+        # Counted first: a second message with nothing to understand (??, asdf) hands off like any
+        # other second misunderstanding, instead of getting the bad-input reply again.
         if misunderstood_in_a_row(tracker.events) >= FAILURES_BEFORE_HANDOFF:
             dispatcher.utter_message(text=lines.clarify.give_up.format(when=when_someone_replies(context)))
             return [add_handoff_reason(tracker, "not_understood_twice")]
-        topics = likely_topics(tracker, context)
+        if "no_words" in problems:
+            dispatcher.utter_message(text=lines.bad_input.no_words)
+            return []
+        # Topics guessed from keyboard mashing or a lone 啊 would be noise: ask plainly.
+        topics = [] if NOTHING_MEANT & set(problems) else likely_topics(tracker, context)
         if not topics:
             dispatcher.utter_message(text=lines.clarify.ask_without_topics)
             return []

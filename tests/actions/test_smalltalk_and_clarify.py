@@ -70,3 +70,23 @@ def test_an_understood_message_in_between_resets_the_count():
     ]
     assert misunderstood_in_a_row(events) == 1
     assert misunderstood_in_a_row(events + [{"event": "user", "parse_data": {"intent": {"name": None}}}]) == 2
+
+
+def test_clarify_offers_no_topics_for_keyboard_mashing(conversation):
+    # The model's ranking for asdkjh qwe is noise: asking plainly beats three random topic buttons.
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_shipping_fee", "confidence": 0.6}]
+    messages, events = run(ActionClarify(), make_tracker("nlu_fallback", "asdkjh qwe", intent_ranking=ranking,
+                                                          input_problems=["gibberish"]))
+    assert [m["text"] for m in messages] == [conversation.clarify.ask_without_topics]
+    assert not messages[0].get("buttons")
+    assert events == []
+
+
+def test_a_second_message_without_words_in_a_row_goes_to_a_person(conversation):
+    earlier = [{"event": "user", "text": "？？", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+               {"event": "action", "name": "action_clarify"}]
+    messages, events = run(ActionClarify(), make_tracker("nlu_fallback", "。。。", events=earlier,
+                                                          input_problems=["no_words"]))
+    assert messages[0]["text"] != conversation.bad_input.no_words
+    assert "人工" in messages[0]["text"]
+    assert events == [SlotSet("handoff_reasons", ["not_understood_twice"])]

@@ -146,17 +146,17 @@ _session_started = time.time()
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Prints the NLU evaluation written by test_nlu_evaluation.py in this run."""
-    report = RESULTS / "nlu" / "report.json"
-    if not report.exists() or report.stat().st_mtime < _session_started:
+    """Prints the NLU evaluations written by test_nlu_evaluation.py in this run, the sets side by side."""
+    from bot.trainer.nlu_report import side_by_side
+
+    reports = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((RESULTS / "nlu").glob("*.json"))
+               if path.stat().st_mtime >= _session_started and "per_intent" in path.read_text(encoding="utf-8")]
+    if not reports:
         return
-    data = json.loads(report.read_text())
-    write = terminalreporter.write_line
-    terminalreporter.section("NLU evaluation on tests/nlu/test_nlu.yml")
-    write(f"examples: {data['examples']}   accuracy: {data['accuracy']:.3f}   macro-F1: {data['macro_f1']:.3f}"
-          f"   (fallback counted as a miss; classifier top intent alone: {data['top_intent_accuracy']:.3f})")
-    sweep = "  ".join(f"{t}: {v['accuracy']:.3f}/{v['fallback_rate']:.2f}" for t, v in data["threshold_sweep"].items())
-    write(f"fallback threshold -> accuracy/ask-back rate: {sweep}")
-    write(f"{'intent':<20} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
-    for intent, row in sorted(data["per_intent"].items(), key=lambda kv: kv[1]["f1-score"]):
-        write(f"{intent:<20} {row['precision']:>9.2f} {row['recall']:>7.2f} {row['f1-score']:>6.2f} {row['support']:>8}")
+    reports.sort(key=lambda r: r["set"] != "test_nlu")
+    terminalreporter.section("NLU evaluation: " + " | ".join(r["set"] for r in reports))
+    first = reports[0]
+    terminalreporter.write_line(f"fallback threshold {first['threshold']:.2f}, ambiguity {first['ambiguity_threshold']:.2f}; "
+                                "asked back counts as a miss; curve: results/nlu/threshold_curve.png")
+    for line in side_by_side(reports):
+        terminalreporter.write_line(line)

@@ -99,6 +99,15 @@ def test_not_understood_twice_offers_topics_then_a_person(assistant):
     assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == ["not_understood_twice"]
 
 
+def test_keyboard_mashing_twice_goes_to_a_person(assistant):
+    buyer = new_buyer()
+    assistant.send(buyer, "asdkjh qwe")
+    assistant.send(buyer, "？？？")
+    tracker = assistant.tracker(buyer)
+    assert [e["parse_data"]["intent"]["name"] for e in tracker["events"] if e["event"] == "user"] == ["nlu_fallback"] * 2
+    assert tracker["slots"]["handoff_reasons"] == ["not_understood_twice"]
+
+
 @pytest.mark.parametrize(
     "message",
     [

@@ -1,71 +1,90 @@
-"""Intent accuracy and macro-F1 of the trained model on our own NLU test set, with a floor."""
+"""How well the running assistant understands: our own NLU test set and, when present, real buyers' messages.
+
+Both sets go through the assistant's /model/parse, as buyers' messages do. Each gets a report in
+results/nlu/ (accuracy, macro-F1, per intent, top confusions, ask-back rate, threshold curve), the
+curves are plotted to results/nlu/threshold_curve.png, and `make test` prints the sets side by side
+(conftest.py). Floors: what the model reached when they were set (issue 13), less 3 points.
+
+../shared/real_logs/labelled_dev.yml holds real buyer messages for evaluation only: it is read here
+and never trained on (tests/nlu/test_nlu_data.py checks none of its lines is in data/nlu). A clone
+without the shared folder skips that part and says so.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 import yaml
-from sklearn.metrics import accuracy_score, classification_report, f1_score
+
+from bot.nlu.not_understood import NOT_UNDERSTOOD_PROBLEMS
+from bot.trainer.nlu_report import (
+    FALLBACK_INTENT,
+    Scored,
+    plot_threshold_curves,
+    read_labelled_examples,
+    score,
+    write_report,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
+REAL_BUYERS = ROOT.parent / "shared" / "real_logs" / "labelled_dev.yml"
 REPORT_DIR = ROOT / "results" / "nlu"
-ACCURACY_FLOOR = 0.85
+CURVE_PNG = REPORT_DIR / "threshold_curve.png"
+
+# Reached for issue 13, less 3 points (see the README's "How well it understands").
+FLOORS = {
+    "test_nlu": {"accuracy": 0.94, "macro_f1": 0.94},
+    "labelled_dev": {"accuracy": 0.79, "macro_f1": 0.79},
+}
 
 
-def load_examples(path: Path) -> list[tuple[str, str]]:
-    """(text, intent) pairs of a Rasa NLU YAML file."""
-    pairs = []
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((line[2:].strip(), block["intent"]))
-    return pairs
+def _fallback_config() -> tuple[float, float]:
+    """The configured fallback threshold and ambiguity threshold (config.yml)."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    fallback = next(c for c in pipeline if c["name"].endswith("FallbackClassifier"))
+    return float(fallback["threshold"]), float(fallback.get("ambiguity_threshold", 0.1))
 
 
-def test_intent_accuracy_is_above_the_floor(assistant):
-    examples = load_examples(TEST_SET)
-    expected, answered, top_intent, top_confidence, misses = [], [], [], [], []
-    for text, intent in examples:
-        parsed = assistant.parse(text)
-        name = parsed["intent"]["name"]
-        # With FallbackClassifier the answered intent may be nlu_fallback; the classifier's own
-        # best guess is the first ranked intent that is not the fallback.
-        best_ranked = next(r for r in parsed["intent_ranking"] if r["name"] != "nlu_fallback")
-        best = best_ranked["name"]
-        top_confidence.append(best_ranked["confidence"])
-        expected.append(intent)
-        answered.append(name)
-        top_intent.append(best)
-        if name != intent:
-            misses.append({"text": text, "expected": intent, "answered": name, "best_guess": best,
-                           "confidence": round(parsed["intent"]["confidence"], 3)})
-    labels = sorted(set(expected))
-    report = {
-        "examples": len(examples),
-        "accuracy": accuracy_score(expected, answered),
-        "macro_f1": f1_score(expected, answered, labels=labels, average="macro", zero_division=0),
-        "top_intent_accuracy": accuracy_score(expected, top_intent),
-        "per_intent": {
-            k: v for k, v in classification_report(
-                expected, answered, labels=labels, output_dict=True, zero_division=0
-            ).items() if k in labels
-        },
-        # What other fallback thresholds would give: accuracy (a fallback counts as a miss) and
-        # how often the assistant would ask back instead of answering.
-        "threshold_sweep": {
-            f"{t:.2f}": {
-                "accuracy": sum(b == e and c >= t for b, e, c in zip(top_intent, expected, top_confidence)) / len(expected),
-                "fallback_rate": sum(c < t for c in top_confidence) / len(expected),
-            }
-            for t in (0.2, 0.3, 0.4, 0.45, 0.5, 0.6)
-        },
-        "misses": misses,
-    }
-    REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    (REPORT_DIR / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    assert report["accuracy"] >= ACCURACY_FLOOR, (
-        f"intent accuracy {report['accuracy']:.3f} is below the floor {ACCURACY_FLOOR}; "
-        f"misses in {REPORT_DIR / 'report.json'}"
-    )
+def _evaluate(assistant, name: str, path: Path) -> dict:
+    threshold, ambiguity = _fallback_config()
+    scored = [Scored.from_parse(text, intent, assistant.parse(text), NOT_UNDERSTOOD_PROBLEMS)
+              for text, intent in read_labelled_examples(path)]
+    report = score(name, scored, threshold, ambiguity)
+    write_report(report, REPORT_DIR)
+    reports = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(REPORT_DIR.glob("*.json"))
+               if p.stem in FLOORS]
+    plot_threshold_curves(sorted(reports, key=lambda r: r["set"] != "labelled_dev"), CURVE_PNG)
+    return report
+
+
+def _assert_floors(report: dict) -> None:
+    floors = FLOORS[report["set"]]
+    below = {k: round(report[k], 3) for k, floor in floors.items() if report[k] < floor}
+    assert not below, (f"{report['set']}: {below} below the floors {floors}; misses in "
+                       f"{REPORT_DIR / (report['set'] + '.json')}")
+
+
+def test_our_test_set_is_understood_above_the_floor(assistant):
+    _assert_floors(_evaluate(assistant, "test_nlu", TEST_SET))
+
+
+def test_real_buyers_are_understood_above_the_floor(assistant):
+    if not REAL_BUYERS.exists():
+        pytest.skip(f"real-buyer evaluation skipped: {REAL_BUYERS} is not in this clone "
+                    "(it comes with the project's shared folder)")
+    _assert_floors(_evaluate(assistant, "labelled_dev", REAL_BUYERS))
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe", "qwerasdf", "zzzzzz", "？？？", "。", "……", "啊", "额。。", "🙂🙂"])
+def test_messages_with_nothing_to_understand_are_not_understood(assistant, text):
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == FALLBACK_INTENT, parsed["intent"]
+    assert set(parsed["input_problems"]) & set(NOT_UNDERSTOOD_PROBLEMS)
+
+
+@pytest.mark.parametrize("text, intent", [("ok", "affirm"), ("hello", "greet"), ("xl", "inform"),
+                                          ("嗯", "affirm"), ("哈哈哈", "out_of_scope")])
+def test_short_messages_that_mean_something_are_answered(assistant, text, intent):
+    assert assistant.parse(text)["intent"]["name"] == intent

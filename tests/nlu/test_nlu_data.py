@@ -141,3 +141,29 @@ def test_no_duplicates_within_an_intent(which, request):
         if len(set(texts)) != len(texts)
     }
     assert not dups, dups
+
+
+REAL_BUYERS_DEV = Path(__file__).resolve().parents[3] / "shared" / "real_logs" / "labelled_dev.yml"
+
+
+def _letters_and_digits(text):
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if unicodedata.category(ch)[0] in "LN")
+
+
+# Formulas every shop writes (亲 / 没有 / 晚安 / 客服在吗 / 是正品吗) are in our examples and, by
+# coincidence, in the real logs too (15 such, all written before the evaluation set existed); anything
+# longer than this many letters and digits in both can only have been copied.
+COINCIDENCE_MAX_CHARS = 4
+
+
+def test_no_real_buyer_evaluation_message_is_in_training(train):
+    """labelled_dev.yml is for evaluation only: none of its messages, even re-punctuated, may be trained on."""
+    if not REAL_BUYERS_DEV.exists():
+        pytest.skip(f"{REAL_BUYERS_DEV} is not in this clone")
+    dev = {_letters_and_digits(text) for texts in _by_intent([REAL_BUYERS_DEV]).values() for text in texts}
+    trained = {text for texts in train.values() for text in texts}
+    leaked = sorted(text for text in trained
+                    if _letters_and_digits(text) in dev and len(_letters_and_digits(text)) > COINCIDENCE_MAX_CHARS)
+    assert not leaked, leaked
