@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from bot.stack.launcher import MODEL, REPO_DIR, Stack, StackConfig  # noqa: F401 - REPO_DIR for the benchmarks
+from bot.stack.launcher import MODEL, REPO_DIR, VENV_BIN, Stack, StackConfig  # noqa: F401 - REPO_DIR, VENV_BIN for the benchmarks
 from bot.stack.processes import HOST, free_port  # noqa: F401 - the benchmarks' names for them
 from bot.web.rate_limits import LIMIT_SETTINGS
 
