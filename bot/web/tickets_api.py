@@ -130,6 +130,8 @@ async def list_tickets(request: web.Request) -> web.Response:
         "tickets": [ticket_with_view(app, t) for t in filtered(tickets, wanted, agent.name)],
         "agent": agent.name, "role": agent.role,
         "wait_warning_minutes": policy.console.wait_warning_minutes,
+        # The service's clock: the console counts waiting times from it, whatever the agent's computer says.
+        "now": app[keys.clock_key]().isoformat(),
     })
 
 

@@ -4,7 +4,7 @@ themselves, and their earlier tickets with outcomes, as the console's side panel
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from bot.handoff.ticket import Ticket
 from bot.orders.model import OrderView

@@ -10,6 +10,8 @@
   var supervisor = role === "supervisor";
   var current = null, currentTicket = null, socket = null, poll = null, view = "active";
   var known = null, unseenUrgent = {}, colleagues = [], phrases = [], phraseIndex = 0, lastQueue = [];
+  var skew = 0;  // the service's clock minus this computer's: waiting times are the service's
+  function nowMs() { return Date.now() + skew; }
   var PRIORITY = { urgent: "紧急", high: "高", normal: "普通" };
   var STATUS = { open: "待接手", claimed: "处理中", resolved: "已解决" };
   var SENDER = { buyer: "买家", bot: "机器人", agent: "客服" };
@@ -29,7 +31,7 @@
   function pieces(d) { var o = {}; parts.formatToParts(d).forEach(function (p) { o[p.type] = p.value; }); return o; }
   function when(iso) {
     var d = new Date(iso); if (isNaN(d)) return "";
-    var p = pieces(d), t = pieces(new Date());
+    var p = pieces(d), t = pieces(new Date(nowMs()));
     var time = p.hour + ":" + p.minute;
     if (p.year === t.year && p.month === t.month && p.day === t.day) return "今天 " + time;
     return (p.year !== t.year ? p.year + "年" : "") + p.month + "月" + p.day + "日 " + time;
@@ -39,6 +41,16 @@
     if (seconds < 60) return seconds + "秒";
     if (seconds < 3600) return Math.floor(seconds / 60) + "分" + (seconds % 60 ? (seconds % 60) + "秒" : "");
     return Math.floor(seconds / 3600) + "小时" + Math.floor((seconds % 3600) / 60) + "分";
+  }
+  // Colleagues by their display names (the API names them by sign-in name).
+  function nameOf(name) {
+    var found = colleagues.filter(function (a) { return a.name === name; })[0];
+    return found ? found.display_name : name;
+  }
+  // The summary was written with the buyer's raw id; agents read the readable name.
+  function readable(text, t) {
+    if (!t.buyer_id) return text;
+    return text.split("买家" + t.buyer_id).join(t.view.buyer_name).split(t.buyer_id).join(t.view.buyer_name);
   }
   function yuan(n) { return (Math.round(n * 100) / 100).toString(); }
 
@@ -99,7 +111,7 @@
   }
   function waitingText(t) {
     if (!t.view.waiting_since) return null;
-    return (Date.now() - new Date(t.view.waiting_since).getTime()) / 1000;
+    return (nowMs() - new Date(t.view.waiting_since).getTime()) / 1000;
   }
   function renderQueue(tickets) {
     var list = $("queue");
@@ -118,7 +130,7 @@
       if (seconds != null && t.status !== "resolved") {
         li.appendChild(el("span", "已等 " + waited(seconds), "wait" + (seconds >= WAIT_WARNING_S ? " wait-long" : "")));
       }
-      var who = t.status === "claimed" ? (t.claimed_by === me ? "我在处理" : "已被 " + t.claimed_by + " 接手") : STATUS[t.status];
+      var who = t.status === "claimed" ? (t.claimed_by === me ? "我在处理" : "已被 " + nameOf(t.claimed_by) + " 接手") : STATUS[t.status];
       li.appendChild(el("small", who + " · " + when(t.created_at)));
       li.addEventListener("click", function () { open(t.id); });
       list.appendChild(li);
@@ -126,6 +138,8 @@
   }
   function loadQueue() {
     return api("GET", "/api/tickets?" + queryString()).then(function (body) {
+      var server = new Date(body.now).getTime();
+      if (!isNaN(server)) skew = server - Date.now();
       lastQueue = body.tickets;
       noticeUrgent(body.tickets);
       renderQueue(body.tickets);
@@ -145,7 +159,7 @@
     currentTicket = t;
     $("ticket").hidden = false; $("empty").hidden = true;
     $("t-title").textContent = t.view.buyer_name + "：" + (t.view.reason_words.join("、") || "工单 " + t.id);
-    $("t-meta").textContent = [PRIORITY[t.priority], STATUS[t.status], t.claimed_by ? "处理人 " + t.claimed_by : "",
+    $("t-meta").textContent = [PRIORITY[t.priority], STATUS[t.status], t.claimed_by ? "处理人 " + nameOf(t.claimed_by) : "",
       "买家 " + t.view.buyer_name, t.product_id ? "商品 " + t.product_id : "", "开单 " + when(t.created_at)].filter(Boolean).join(" · ");
     var mine = t.status === "claimed" && t.claimed_by === me;
     var taken = t.status === "claimed" && !mine;
@@ -157,7 +171,7 @@
     $("assist").hidden = !mine;
     $("concession-form").hidden = !(t.status !== "resolved" && (mine || supervisor));
     var s = $("t-summary"); s.textContent = "";
-    (t.summary || []).forEach(function (line) { s.appendChild(el("li", line)); });
+    (t.summary || []).forEach(function (line) { s.appendChild(el("li", readable(line, t))); });
     $("t-next").textContent = t.next_step || "";
     var f = $("t-facts"); f.textContent = "";
     Object.keys(t.facts || {}).forEach(function (k) {
@@ -170,14 +184,14 @@
     (t.notes || []).forEach(function (x) { n.appendChild(el("li", x.agent + "：" + x.text + "（" + when(x.at) + "）")); });
     var h = $("t-history"); h.textContent = "";
     (t.history || []).forEach(function (x) {
-      var text = when(x.at) + " " + x.by + " " + (HOLDER[x.kind] || x.kind) + (x.kind === "transferred" ? " " + x.to : "");
+      var text = when(x.at) + " " + nameOf(x.by) + " " + (HOLDER[x.kind] || x.kind) + (x.kind === "transferred" ? " " + nameOf(x.to) : "");
       h.appendChild(el("li", text + (x.note ? "：" + x.note : "")));
     });
     if (!(t.history || []).length) h.appendChild(el("li", "还没有人接手"));
     var tr = $("t-transcript"); tr.textContent = "";
     (t.transcript || []).forEach(function (line) {
       var li = el("li", null, "line line-" + line.sender);
-      var head = (SENDER[line.sender] || line.sender) + (line.agent ? " " + line.agent : "") + " · " + when(line.at);
+      var head = (SENDER[line.sender] || line.sender) + (line.agent ? " " + nameOf(line.agent) : "") + " · " + when(line.at);
       if (line.intent) head += " · " + line.intent + (line.confidence != null ? " " + Math.round(line.confidence * 100) + "%" : "");
       li.appendChild(el("small", head, line.confidence != null && line.confidence < 0.5 ? "low" : ""));
       li.appendChild(el("p", line.text));
@@ -189,8 +203,8 @@
     var list = $("t-concessions"); list.textContent = "";
     (t.concessions || []).forEach(function (c) {
       var li = el("li", null, "concession c-" + c.status);
-      var text = (KIND[c.kind] || c.kind) + " " + yuan(c.amount) + " 元 · " + c.reason + " · " + c.requested_by + " " + when(c.at) + " · "
-        + (c.within_limit ? "客服权限内" : DECISION[c.status]) + (c.decided_by && !c.within_limit ? "（" + c.decided_by + (c.decision_note ? "：" + c.decision_note : "") + "）" : "");
+      var text = (KIND[c.kind] || c.kind) + " " + yuan(c.amount) + " 元 · " + c.reason + " · " + nameOf(c.requested_by) + " " + when(c.at) + " · "
+        + (c.within_limit ? "客服权限内" : DECISION[c.status]) + (c.decided_by && !c.within_limit ? "（" + nameOf(c.decided_by) + (c.decision_note ? "：" + c.decision_note : "") + "）" : "");
       li.appendChild(el("span", text));
       if (supervisor && c.status === "pending" && c.requested_by !== me) {
         var yes = el("button", "同意", "approve"), no = el("button", "拒绝", "refuse");
@@ -241,7 +255,7 @@
     p.about.forEach(function (a) { var pair = factText(a.key, a.value); if (pair) { about.appendChild(el("dt", pair[0])); about.appendChild(el("dd", pair[1])); } });
     var earlier = $("p-earlier"); earlier.textContent = "";
     p.earlier_tickets.forEach(function (e) {
-      var text = when(e.created_at) + " · " + (e.reasons.join("、") || "手动") + " · " + (e.agent || "") + " · "
+      var text = when(e.created_at) + " · " + (e.reasons.join("、") || "手动") + " · " + nameOf(e.agent || "") + " · "
         + (e.outcome || STATUS[e.status]) + (e.rating ? " · " + e.rating + "星" : "");
       earlier.appendChild(el("li", text));
     });
@@ -296,7 +310,8 @@
       if (event.key === "Enter" || event.key === "Tab") { event.preventDefault(); insert(found[phraseIndex].text); showPhrases(); return; }
       if (event.key === "Escape") { $("phrases").hidden = true; return; }
     }
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); $("reply-form").requestSubmit(); }
+    // Enter sends, as in every chat workbench; Shift+Enter starts a new line.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("reply-form").requestSubmit(); }
   });
 
   // ---------------------------------------------------------------- actions
@@ -315,10 +330,12 @@
     delete unseenUrgent[id]; showBadge();
     return loadTicket(id).then(loadQueue).catch(function (e) { showError(e.message); });
   }
-  function act(path, body) {
+  // done() runs as soon as the service took the action (clearing a form then, not after the reload, so what the
+  // agent types meanwhile is kept).
+  function act(path, body, done) {
     showError("");
     return api("POST", "/api/tickets/" + encodeURIComponent(current) + "/" + path, body || {})
-      .then(function () { return open(current); })
+      .then(function () { if (done) done(); return open(current); })
       .catch(function (e) { showError(e.message); return open(current); });
   }
 
@@ -329,14 +346,14 @@
   $("transfer-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var to = $("transfer-to").value || null, note = $("transfer-note").value.trim() || null;
-    act("transfer", { to: to, note: note }).then(function () { $("transfer-note").value = ""; });
+    act("transfer", { to: to, note: note }, function () { $("transfer-note").value = ""; });
   });
   $("concession-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var amount = Number($("c-amount").value), reason = $("c-reason").value.trim();
     if (!(amount > 0)) { showError("请填写金额"); return; }
     if (!reason) { showError("请写明原因"); return; }
-    act("concessions", { kind: $("c-kind").value, amount: amount, reason: reason }).then(function () {
+    act("concessions", { kind: $("c-kind").value, amount: amount, reason: reason }, function () {
       $("c-amount").value = ""; $("c-reason").value = "";
     });
   });
@@ -346,7 +363,7 @@
       var text = $(input).value.trim();
       if (!text) { showError("请先填写内容"); return; }
       var body = {}; body[field] = text;
-      act(path, body).then(function () { $(input).value = ""; $("phrases").hidden = true; });
+      act(path, body, function () { $(input).value = ""; $("phrases").hidden = true; });
     });
   }
   onSubmit("reply-form", "reply-text", "reply", "text");
