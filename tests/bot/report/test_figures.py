@@ -127,3 +127,17 @@ def test_the_report_reads_what_rasas_own_tracker_store_writes(tmp_path):
         assert list(tracker_events.not_understood_texts(engine, stamp - 10, stamp + 10)) == ["那个那个"]
     finally:
         engine.dispose()
+
+
+def test_buyers_words_in_the_report_are_escaped(known_month, shop):
+    from bot.report.make import make_report
+    from tests.bot.report.conftest import add_events, user
+
+    add_events(known_month, [user("buyer-z", at(3, 12, 0), "nlu_fallback", '<img src=x onerror="alert(1)">这个咋弄')] * 3)
+    store = TicketStore(known_month)
+    try:
+        made = make_report(shop.policy, DAYS, store, known_month, standalone=True)
+    finally:
+        store.close()
+    assert made.report.not_understood[0].count == 3
+    assert "<img src=x" not in made.html and "onerror=\"alert" not in made.html
