@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup setup-browser setup-scaled check-shop data train orders run run-scaled agent chat validate test test-unit test-stories bench clean
+.PHONY: help setup setup-browser setup-scaled check-shop data train orders run run-scaled agent report chat validate test test-unit test-stories bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ agent: setup ## Add a console agent or change their password (ROLE=agent|trainer
 	@if [ -n "$(REMOVE)" ]; then $(PY) -m bot.web.agents remove $(NAME); \
 	elif [ -n "$(ROLE)" ] && $(PY) -m bot.web.agents role $(NAME) $(ROLE) 2>/dev/null; then :; \
 	else $(PY) -m bot.web.agents add $(NAME) $(if $(ROLE),--role $(ROLE)); fi
+
+report: setup ## The service report as CSV and HTML in var/report/: make report FROM=2026-11-01 TO=2026-11-30 (default: the last 30 days)
+	@$(PY) -m bot.report $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(ARGS)
 
 chat: setup ## Chat with the running assistant in this terminal (start `make run` first)
 	@$(PY) scripts/chat.py $(ARGS)
