@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -85,14 +84,6 @@ class Workbench(StrictModel):
     def templates_for(self, reason: str) -> List[str]:
         """The templates of one reason key (empty when it has none)."""
         return list(self.suggestions.get(reason, ()))
-
-
-_FIELD = re.compile(r"{([a-z_]+)}")
-
-
-def fields_of(template: str) -> List[str]:
-    """The placeholders a template uses."""
-    return _FIELD.findall(template)
 
 
 def load_workbench(shop_dir: Optional[Path] = None) -> Workbench:
