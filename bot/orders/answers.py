@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
+from bot.handoff.reasons import HandoffReason
 from bot.orders.model import (
     CLOSED,
     COMPLAINT_KINDS,
@@ -42,15 +43,24 @@ STEP_SEPARATOR = " → "
 
 
 class HandOff:
-    """Why a colleague takes over (``facts["hand_off_reason"]``), in the words agents use on tickets."""
+    """Why a colleague takes over (``facts["hand_off_reason"]``): the reason, with the detail in the words
+    agents use on tickets."""
 
-    LATE = "催件"  # shipped parcel past its delivery estimate
-    DISPATCH_LATE = "催发货"  # paid, but its dispatch day has passed
-    INTERCEPT = "拦截改单"  # packed: the warehouse must find the parcel to change or cancel it
-    REDIRECT = "快递改派"  # shipped: ask the courier to deliver elsewhere
-    QUALITY_LATE = "质量问题超期"  # quality problem after the no-reason window
-    REFUND_LATE = "退款超时"
-    REFUND_REJECTED = "退款被拒"
+    LATE = HandoffReason(key="late_parcel", detail="催件")  # shipped parcel past its delivery estimate
+    DISPATCH_LATE = HandoffReason(key="late_parcel", detail="催发货")  # paid, but its dispatch day has passed
+    # Packed: the warehouse must find the parcel to change or cancel it.
+    INTERCEPT = HandoffReason(key="order_change_refused", detail="拦截改单")
+    REDIRECT = HandoffReason(key="order_change_refused", detail="快递改派")  # shipped: ask the courier
+    # A quality problem after the no-reason window.
+    QUALITY_LATE = HandoffReason(key="complain_quality", detail="质量问题超期")
+    REFUND_LATE = HandoffReason(key="refund", detail="退款超时")
+    REFUND_REJECTED = HandoffReason(key="refund", detail="退款被拒")
+
+
+def complaint_reason(kind: str) -> HandoffReason:
+    """The hand-off reason of a complaint about the goods (always a person, with high priority)."""
+    return HandoffReason(key="complain_quality", detail=COMPLAINT_LABELS.get(kind, COMPLAINT_LABELS["other"]),
+                         priority="high")
 
 
 #: Complaint kinds as agents name them; also the hand-off reason of a complaint.
@@ -304,7 +314,7 @@ class ModificationDecision:
     note: Optional[str] = None
 
     @property
-    def hand_off_reason(self) -> Optional[str]:
+    def hand_off_reason(self) -> Optional[HandoffReason]:
         """Why a colleague should take over, if so."""
         return self.facts.get("hand_off_reason")
 
@@ -517,7 +527,7 @@ def decide_cancel(shop: "Shop", order: OrderView, now: datetime) -> Modification
     days = policy.returns.no_reason_days
 
     def decision(
-        action: str, key: str, case: str, hand_off: Optional[str] = None, **more: Any
+        action: str, key: str, case: str, hand_off: Optional[HandoffReason] = None, **more: Any
     ) -> ModificationDecision:
         facts = _facts(order, case, changes=["cancel"])
         if hand_off:
@@ -935,7 +945,7 @@ def answer_quality_complaint(
         recorded=False,
         complaint_id=None,
         priority="high",
-        hand_off_reason=COMPLAINT_LABELS[kind],
+        hand_off_reason=complaint_reason(kind),
     )
     if order.status not in (SHIPPED, SIGNED):
         facts["case"] = "not_shipped"

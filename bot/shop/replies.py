@@ -8,6 +8,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from pydantic import BaseModel, Extra, StrictStr
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.errors import Problem
 
 #: A reply never runs longer than this many lines (Taobao practice: no walls of text).
@@ -429,12 +430,12 @@ class Answer:
     Attributes:
         text: the Chinese reply, at most four lines.
         facts: what the reply states, for tests and for the caller's slots (region, fee, date...).
-        hand_off_reason: set when a human agent should take over, e.g. ``repeated_bargain``.
+        hand_off_reason: set when a human agent should take over (bot.handoff.reasons).
     """
 
     text: str
     facts: Dict[str, Any] = field(default_factory=dict)
-    hand_off_reason: Optional[str] = None
+    hand_off_reason: Optional[HandoffReason] = None
 
     @property
     def lines(self) -> List[str]:

@@ -227,7 +227,7 @@ class Stack:
         base = self._base_env()
         locks = RedisLocks(HOST, self.ports["redis"]) if config.stores == "shared" and config.shared_locks else None
         rasa_env = {**base, **secrets.for_rasa(), REDIS_PASSWORD_ENV: self.redis_password}
-        actions_env = {**base, **secrets.for_actions(), "XIAODIAN_WEB_URL": f"http://{HOST}:{self.ports['web']}"}
+        actions_env = {**base, **secrets.for_actions()}
         for n in range(1, config.instances + 1):
             rasa_port, actions_port = self.ports[f"rasa-{n}"], self.ports[f"actions-{n}"]
             actions_url = f"http://{HOST}:{actions_port}"

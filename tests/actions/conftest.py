@@ -9,7 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.orders import IDENTITY_ENV
+from actions import stores
+from actions.tracker_reading import IDENTITY_ENV
 from bot.identity import METADATA_KEY, sign_identity
 
 # A Monday, 40 minutes before the demo shop's 16:00 cut-off.
@@ -29,10 +30,8 @@ def fixed_clock(monkeypatch, tmp_path):
     monkeypatch.setenv(IDENTITY_ENV, IDENTITY_SECRET)
     monkeypatch.delenv(shop_context.SHOP_DIR_ENV, raising=False)
     # An empty order store per test, never the repository's var/orders.sqlite (test_orders seeds its own).
-    import actions.orders
-
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty-orders.sqlite'}")
-    monkeypatch.setattr(actions.orders, "_store", None)
+    stores.reset()
 
 
 def make_tracker(

@@ -58,7 +58,7 @@ def test_bargaining_twice_holds_the_price_then_marks_it_for_a_colleague(assistan
     second = assistant.texts(buyer, "能便宜点吗")
     decision = decide_bargain(shop, NOW, attempt=2)
     assert decision.hand_off and second == [decision.text]
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [f"bargain: {decision.reason}"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [decision.hand_off_reason.dict(exclude_none=True)]
 
 
 def test_returns_invoices_and_promotions_come_from_the_policy(assistant, shop):

@@ -14,10 +14,10 @@ from bot.stack.rasa_server import rasa_arguments
 from bot.stack.secrets import StackSecrets
 
 
-def test_each_start_makes_four_different_strong_secrets():
+def test_each_start_makes_three_different_strong_secrets():
     first, second = StackSecrets.generate(), StackSecrets.generate()
-    values = [first.rasa_jwt, first.actions_token, first.identity, first.ticket_token]
-    assert len(set(values)) == 4 and all(len(v) >= 40 for v in values)
+    values = [first.rasa_jwt, first.actions_token, first.identity]
+    assert len(set(values)) == 3 and all(len(v) >= 40 for v in values)
     assert first != second
 
 
