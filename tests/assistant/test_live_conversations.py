@@ -88,7 +88,7 @@ def test_asking_for_a_person_records_the_reason(assistant):
     buyer = new_buyer()
     texts = assistant.texts(buyer, "转人工")
     assert texts and any("人工" in t or "同事" in t for t in texts)
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == ["request_human"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [{"key": "request_human"}]
 
 
 def test_not_understood_twice_offers_topics_then_a_person(assistant):
@@ -96,7 +96,7 @@ def test_not_understood_twice_offers_topics_then_a_person(assistant):
     first = assistant.send(buyer, "/nlu_fallback")
     second = assistant.send(buyer, "/nlu_fallback")
     assert first and second
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == ["not_understood_twice"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [{"key": "not_understood_twice"}]
 
 
 def test_keyboard_mashing_twice_goes_to_a_person(assistant):
@@ -105,7 +105,7 @@ def test_keyboard_mashing_twice_goes_to_a_person(assistant):
     assistant.send(buyer, "？？？")
     tracker = assistant.tracker(buyer)
     assert [e["parse_data"]["intent"]["name"] for e in tracker["events"] if e["event"] == "user"] == ["nlu_fallback"] * 2
-    assert tracker["slots"]["handoff_reasons"] == ["not_understood_twice"]
+    assert tracker["slots"]["handoff_reasons"] == [{"key": "not_understood_twice"}]
 
 
 @pytest.mark.parametrize(
