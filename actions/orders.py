@@ -18,17 +18,15 @@ from actions.base import ShopAction
 from actions.shop_context import ShopContext
 from actions.stores import order_store
 from actions.tracker_reading import add_handoff_reason, buyer_id, latest_entities, latest_entity, user_turns
-from bot.orders.answers import (
+from bot.orders.aftersales import (
     answer_quality_complaint,
     answer_refund_status,
     answer_return_eligibility,
     answer_return_request,
-    answer_track_order,
-    apply_modification,
-    decide_cancel,
-    decide_modification,
-    order_label,
 )
+from bot.orders.changes import apply_modification, decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
+from bot.orders.wording import order_label
 from bot.orders.choice import ORDER_TOPICS, RECENT_ORDERS, OrderChoice
 from bot.orders.choice import choose_order as choose_among
 from bot.orders.model import OrderView

@@ -296,7 +296,7 @@ def seed_demo_orders(
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Seed the demo orders and print them (one line each)."""
-    from bot.orders.answers import order_label  # late: the command prints labels, the seed does not need them
+    from bot.orders.wording import order_label  # late: the command prints labels, the seed does not need them
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: $DATABASE_URL, else var/orders.sqlite)")

@@ -24,7 +24,7 @@ _HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
 #: Passed to every size_advice template (bot/shop/sizing.py answer_size).
 _BUYER = ("product", "size", "height", "weight", "runs", "note")
 _PAIR = ("smaller", "larger")
-#: Passed to every order reply (bot/orders/answers.py): the order's 尾号 and its goods.
+#: Passed to every order reply (bot/orders/ (tracking, changes, aftersales)): the order's 尾号 and its goods.
 _ORDER = ("tail", "items")
 _RETURN = (*_ORDER, "signed", "days", "deadline", "days_since")
 
@@ -240,7 +240,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "no_match_gender_garment": _fields("gender", "garment"),
         "closing": _fields(),
     },
-    # bot/orders/answers.py: orders looked up in the order store
+    # bot/orders/ (tracking, changes, aftersales): orders looked up in the order store
     "order": {
         "label": _fields("date", "items", "tail"),
         "label_item": _fields("name", "color", "size"),

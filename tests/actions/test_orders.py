@@ -13,12 +13,9 @@ from actions.inform import ActionHandleInform
 from actions.orders import ActionAnswerOrderQuestion
 from actions.tracker_reading import buyer_id
 from actions.smalltalk import ActionReplySmalltalk
-from bot.orders.answers import (
-    answer_return_eligibility,
-    answer_track_order,
-    decide_cancel,
-    decide_modification,
-)
+from bot.orders.aftersales import answer_return_eligibility
+from bot.orders.changes import decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id, seed_demo_orders
 from bot.orders.store import OrderStore
 from bot.identity import sign_identity
@@ -164,7 +161,7 @@ def test_return_rules_in_general_without_an_order_in_question(store, shop):
 
 
 def test_refund_progress_comes_from_the_store(store, shop):
-    from bot.orders.answers import answer_refund_status
+    from bot.orders.aftersales import answer_refund_status
 
     refund = order(store, "refund")
     tracker = buyer_tracker("return_request", "退款什么时候到账", [entity("order_id", refund.id)])
@@ -196,7 +193,7 @@ def test_the_order_number_asked_for_answers_the_pending_question(store, shop):
 
 
 def test_refund_progress_without_a_number_picks_the_order_with_a_refund_under_way(store, shop):
-    from bot.orders.answers import answer_refund_status
+    from bot.orders.aftersales import answer_refund_status
 
     messages, _ = run(ActionAnswerOrderQuestion(), buyer_tracker("return_request", "退款什么时候到账"))
     assert texts(messages) == [answer_refund_status(shop, order(store, "refund"), NOW).text]

@@ -7,7 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from bot.orders.answers import answer_return_eligibility, answer_track_order, decide_modification
+from bot.orders.aftersales import answer_return_eligibility
+from bot.orders.changes import decide_modification
+from bot.orders.tracking import answer_track_order
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id
 from bot.orders.store import OrderStore
 from bot.shop import load_shop

@@ -7,7 +7,7 @@ import yaml
 
 from bot.handoff.reasons import HandoffReason, as_slot, from_slot
 from bot.handoff.triggers import HANDOFF_REASONS, decide_handoff, is_angry
-from bot.orders.answers import HandOff, complaint_reason
+from bot.orders.wording import HandOff, complaint_reason
 from bot.shop.pricing import BargainDecision
 from bot.shop.data_files import DEFAULT_SHOP_DIR
 from bot.shop.errors import ShopDataError

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.orders.seed import DEMO_BUYER, demo_order_id, seed_demo_orders
-from bot.orders.store import OrderStore, SqlStore
+from bot.orders.store import OrderStore
+from bot.sql_store import SqlStore
 from bot.shop import Shop, load_shop
 
 SqlStoreT = TypeVar("SqlStoreT", bound=SqlStore)

@@ -6,18 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.orders.answers import (
-    HandOff,
+from bot.orders.aftersales import (
     answer_quality_complaint,
     answer_refund_status,
     answer_return_eligibility,
     answer_return_request,
-    answer_track_order,
-    apply_modification,
-    decide_cancel,
-    decide_modification,
-    order_label,
 )
+from bot.orders.changes import apply_modification, decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
+from bot.orders.wording import HandOff, order_label
 from bot.orders.seed import DEMO_BUYER
 from bot.shop.replies import MAX_LINES
 
