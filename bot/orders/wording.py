@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import Any, Dict, Optional
 
 from bot.handoff.reasons import HandoffReason
 from bot.orders.model import COMPLAINT_KINDS, OrderItem, OrderView
 from bot.shop.catalogue import Product
 from bot.shop.fields import hhmm
+from bot.shop.loading import Shop, load_shop
 from bot.shop.replies import Answer
 from bot.shop.workdays import day_label, format_date
 
-if TYPE_CHECKING:
-    from bot.shop.loading import Shop
 
 LIST_SEPARATOR = "、"
 CHANGE_SEPARATOR = "，"
@@ -59,17 +58,15 @@ assert set(COMPLAINT_LABELS) == set(COMPLAINT_KINDS)
 
 
 @lru_cache(maxsize=1)
-def default_shop() -> "Shop":
-    from bot.shop.loading import load_shop
-
+def default_shop() -> Shop:
     return load_shop()
 
 
-def product_of(shop: "Shop", item: OrderItem) -> Optional[Product]:
+def product_of(shop: Shop, item: OrderItem) -> Optional[Product]:
     return shop.catalogue.find(item.product_id)
 
 
-def short_name(shop: "Shop", item: OrderItem) -> str:
+def short_name(shop: Shop, item: OrderItem) -> str:
     # The first alias is what buyers call it (风衣, 羽绒服); the full title is too long for a chat line.
     product = product_of(shop, item)
     return product.aliases[0] if product is not None and product.aliases else item.name
@@ -79,7 +76,7 @@ def variant_words(color: str, size: str) -> str:
     return f"{color}{size}"
 
 
-def items_text(shop: "Shop", order: OrderView) -> str:
+def items_text(shop: Shop, order: OrderView) -> str:
     """The order's goods in a few words: ``风衣 黑色XL``, ``风衣 黑色XL等2件``."""
     if not order.items:
         return ""
@@ -93,7 +90,7 @@ def items_text(shop: "Shop", order: OrderView) -> str:
     return text
 
 
-def order_label(order: OrderView, shop: Optional["Shop"] = None) -> str:
+def order_label(order: OrderView, shop: Optional[Shop] = None) -> str:
     """A short description to ask "which order?": ``11月20日 风衣 黑色XL（尾号1234）``.
 
     Args:
@@ -107,21 +104,21 @@ def order_label(order: OrderView, shop: Optional["Shop"] = None) -> str:
     )
 
 
-def order_values(shop: "Shop", order: OrderView) -> Dict[str, Any]:
+def order_values(shop: Shop, order: OrderView) -> Dict[str, Any]:
     return {"tail": order.tail, "items": items_text(shop, order)}
 
 
-def local_today(shop: "Shop", now: datetime) -> date:
+def local_today(shop: Shop, now: datetime) -> date:
     return shop.policy.local(now).date()
 
 
-def day_words(shop: "Shop", moment: datetime, now: datetime) -> str:
+def day_words(shop: Shop, moment: datetime, now: datetime) -> str:
     """今天 / 3月8日 for a past moment (a label like 周一 would be read as the coming one)."""
     day, today = shop.policy.local(moment).date(), local_today(shop, now)
     return day_label(shop.replies, day, today) if day >= today else format_date(shop.replies, day)
 
 
-def moment_words(shop: "Shop", moment: datetime, now: datetime) -> str:
+def moment_words(shop: Shop, moment: datetime, now: datetime) -> str:
     local = shop.policy.local(moment)
     return shop.replies.render("order.moment", day=day_words(shop, moment, now), time=hhmm(local.time()))
 

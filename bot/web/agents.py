@@ -28,6 +28,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from bot.web.settings import DEFAULT_AGENTS_FILE
+
 #: scrypt cost: about 50 ms and 16 MB per check, enough to slow guessing, fast enough to sign in.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
@@ -148,8 +150,6 @@ class AgentDirectory:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from bot.web.settings import DEFAULT_AGENTS_FILE
-
     parser = argparse.ArgumentParser(prog="python -m bot.web.agents", description="Manage console agents.")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add an agent, or change an agent's password or role")

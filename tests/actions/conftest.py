@@ -12,9 +12,8 @@ from actions import shop_context
 from actions import stores
 from actions.tracker_reading import IDENTITY_ENV
 from bot.identity import METADATA_KEY, sign_identity
+from tests.moments import FIXED_NOW
 
-# A Monday, 40 minutes before the demo shop's 16:00 cut-off.
-FIXED_NOW = "2026-11-23T15:20:00+08:00"
 #: The identity secret the web service would share with the action server.
 IDENTITY_SECRET = "test-identity-secret-0123456789-abcdef"
 
@@ -81,11 +80,6 @@ def run(action, tracker: Tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, events
-
-
-@pytest.fixture
-def shop():
-    return shop_context.current().shop
 
 
 @pytest.fixture

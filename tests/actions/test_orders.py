@@ -1,7 +1,6 @@
 """Order questions against a real (SQLite) order store seeded with the demo buyer's orders."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -19,9 +18,9 @@ from bot.orders.tracking import answer_track_order
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id, seed_demo_orders
 from bot.orders.store import OrderStore
 from bot.identity import sign_identity
-from tests.actions.conftest import FIXED_NOW, IDENTITY_SECRET, entity, make_tracker, run, signed
+from tests.actions.conftest import IDENTITY_SECRET, entity, make_tracker, run, signed
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 ADDRESS = "浙江省宁波市鄞州区天童南路588号"
 
 

@@ -1,7 +1,6 @@
 """Shipping, price, return and hand-off actions: each passes the buyer's facts to bot.shop and sends its answer."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from rasa_sdk.events import SlotSet
 
@@ -20,9 +19,9 @@ from bot.shop import (
     answer_shipping_time,
     decide_bargain,
 )
-from tests.actions.conftest import FIXED_NOW, entity, make_tracker, run
+from tests.actions.conftest import entity, make_tracker, run
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 
 
 def texts(messages):

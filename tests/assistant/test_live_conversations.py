@@ -3,7 +3,6 @@ hands off where it must, and survives bad input. Each conversation has its own s
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import pytest
 import yaml
@@ -17,19 +16,12 @@ from bot.shop import (
     decide_bargain,
     load_shop,
 )
-from tests.assistant.conftest import FIXED_NOW
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 
 
 def new_buyer() -> str:
     return f"buyer-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def shop(assistant):
-    """The shop data exactly as the running action server reads it (the session's copy)."""
-    return load_shop(assistant.shop_dir)
 
 
 def test_shipping_time_today_is_computed_for_the_current_time(assistant, shop):
