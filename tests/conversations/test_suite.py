@@ -172,6 +172,23 @@ def test_a_bad_file_is_named_in_the_error(tmp_path):
         load_suite(tmp_path)
 
 
+# ------------------------------------------------------------------ the suite itself
+def test_the_suite_is_as_big_as_issue_15_asks_and_every_page_is_a_product():
+    suite = load_suite()
+    assert len(suite) >= 80 and sum(len(c.turns) for c in suite) >= 300
+    products = {p.id for p in load_shop().catalogue.products}
+    for conversation in suite:
+        assert set(conversation.pages()) <= products, conversation.name
+
+
+def test_no_suite_file_is_rasa_training_data():
+    # tests/ is not under data/, but keep the keys Rasa would read as training data out anyway.
+    from tests.conversations.suite import SUITE_DIR
+
+    for path in SUITE_DIR.glob("*.yml"):
+        assert set(yaml.safe_load(path.read_text(encoding="utf-8"))) == {"conversations"}, path.name
+
+
 # ------------------------------------------------------------------ scoring
 def test_the_score_counts_turns_and_whole_conversations():
     def result(name, right):
