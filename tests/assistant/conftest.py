@@ -29,6 +29,9 @@ MODEL = ROOT / "models" / "xiaodian.tar.gz"
 # A Monday, 40 minutes before the demo shop's 16:00 cut-off.
 FIXED_NOW = "2026-11-23T15:20:00+08:00"
 AGENT, AGENT_PASSWORD = "xiaomei", "session-password-1"
+#: The web service's signing secret for this session: a test that plays a returning shop-page buyer (one
+#: whose widget already holds an id and token) signs that token with it, as the service would have.
+WEB_SECRET = "session-secret"
 STARTUP_TIMEOUT_S = 600
 RESULTS = ROOT / "results"
 
@@ -129,7 +132,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         XIAODIAN_WEB_URL=f"http://127.0.0.1:{web_port}",
         XIAODIAN_RASA_URL=f"http://127.0.0.1:{rasa_port}",
         XIAODIAN_AGENTS_FILE=str(agents_file),
-        XIAODIAN_WEB_SECRET="session-secret",
+        XIAODIAN_WEB_SECRET=WEB_SECRET,
     )
     bin_dir = Path(sys.executable).parent
     action_log, rasa_log, web_log = work / "actions.log", work / "rasa.log", work / "web.log"
