@@ -419,7 +419,7 @@ def transcript(turns: Sequence[TurnResult]) -> str:
     lines: List[str] = []
     for turn in turns:
         lines.append(f"买家> {turn.buyer}")
-        for index, text in enumerate(turn.reply.texts or ("(nothing)",)):
+        for text in turn.reply.texts or ("(nothing)",):
             for n, line in enumerate(text.splitlines() or [""]):
                 lines.append(("小店> " if n == 0 else "      ") + line)
         if turn.reply.buttons:
