@@ -33,6 +33,8 @@ from tests.moments import FIXED_NOW
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "xiaodian.tar.gz"
 AGENT, AGENT_PASSWORD = "xiaomei", "session-password-1"
+#: The web service's signing secret for this session: a test that plays a returning shop-page buyer (one
+#: whose widget already holds an id and token) signs that token with it, as the service would have.
 STARTUP_TIMEOUT_S = 600
 RESULTS = ROOT / "results"
 
