@@ -67,12 +67,15 @@ def test_a_wrong_setting_is_named(changes, message, tmp_path):
 
 def test_the_stacks_folders_and_files_are_owner_only(tmp_path):
     folder = tmp_path / "var"
-    folder.mkdir()
-    (folder / "orders.sqlite").write_text("x")
-    os.chmod(folder / "orders.sqlite", 0o644)
+    (folder / "trainer").mkdir(parents=True)
+    for name in ("orders.sqlite", "trainer/review.csv"):
+        (folder / name).write_text("x")
+        os.chmod(folder / name, 0o644)
+    os.chmod(folder / "trainer", 0o755)
     secure_dir(folder)
-    assert folder.stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o700 and (folder / "trainer").stat().st_mode & 0o777 == 0o700
     assert (folder / "orders.sqlite").stat().st_mode & 0o777 == 0o600
+    assert (folder / "trainer/review.csv").stat().st_mode & 0o777 == 0o600
 
 
 def test_rasa_gets_its_secret_inside_the_process_never_on_the_command_line():
