@@ -1,50 +1,22 @@
-"""The base every shop action builds on: shop data, the buyer's latest facts, bad-input handling."""
+"""The base every shop action builds on: shop data, bad-input handling, and the hand-off decision after each
+answer."""
 from __future__ import annotations
 
 import abc
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
 from actions.shop_context import ShopContext
-from actions.tickets import hand_off_if_needed
+from actions.tickets import handoff_payload
+from actions.tracker_reading import input_problems
 from bot.shop import ShopDataError
 
 logger = logging.getLogger(__name__)
-
-# Parse-data key set by bot.nlu.message_guard.MessageGuard.
-INPUT_PROBLEMS = "input_problems"
-
-
-def latest_entity(tracker: Tracker, entity: Text) -> Optional[Any]:
-    """The normalised value of an entity in the buyer's latest message (first mention), or None."""
-    for item in tracker.latest_message.get("entities", []) or []:
-        if item.get("entity") == entity:
-            return item.get("value")
-    return None
-
-
-def entity_or_slot(tracker: Tracker, name: Text) -> Optional[Any]:
-    """The entity from the latest message, else what the buyer said earlier (the slot of that name)."""
-    value = latest_entity(tracker, name)
-    return value if value is not None else tracker.get_slot(name)
-
-
-def input_problems(tracker: Tracker) -> List[Text]:
-    """What MessageGuard found wrong with the latest message (empty, html, too_long, no_words)."""
-    return list(tracker.latest_message.get(INPUT_PROBLEMS) or [])
-
-
-def add_handoff_reason(tracker: Tracker, reason: Text) -> EventType:
-    """An event adding a reason for a person to follow up (kept once, in order)."""
-    reasons = list(tracker.get_slot("handoff_reasons") or [])
-    if reason not in reasons:
-        reasons.append(reason)
-    return SlotSet("handoff_reasons", reasons)
 
 
 class ShopAction(Action, metaclass=abc.ABCMeta):
@@ -81,6 +53,9 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
         if "too_long" in problems:
             dispatcher.utter_message(text=context.conversation.bad_input.too_long)
         events = self.answer(dispatcher, tracker, context)
-        replies = [m.get("text") or "" for m in dispatcher.messages]
-        await hand_off_if_needed(tracker, context, events, replies)
+        replies = [m.get("text") or "" for m in dispatcher.messages if m.get("text")]
+        payload = handoff_payload(tracker, context, events, replies)
+        if payload is not None:
+            # The web service, which owns the tickets, opens (or adds to) the ticket from this reply.
+            dispatcher.utter_message(json_message=payload)
         return events

@@ -7,9 +7,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ShopAction, add_handoff_reason, input_problems
+from actions.base import ShopAction
+from actions.tracker_reading import add_handoff_reason, input_problems
 from actions.handoff import when_someone_replies
 from actions.shop_context import ShopContext
+from bot.handoff.reasons import HandoffReason
 
 # Misunderstood messages in a row after which a person takes over (DEVELOPERS.md: "failed to
 # understand twice").
@@ -60,7 +62,7 @@ class ActionClarify(ShopAction):
         # other second misunderstanding, instead of getting the bad-input reply again.
         if misunderstood_in_a_row(tracker.events) >= FAILURES_BEFORE_HANDOFF:
             dispatcher.utter_message(text=lines.clarify.give_up.format(when=when_someone_replies(context)))
-            return [add_handoff_reason(tracker, "not_understood_twice")]
+            return [add_handoff_reason(tracker, HandoffReason(key="not_understood_twice"))]
         if "no_words" in problems:
             dispatcher.utter_message(text=lines.bad_input.no_words)
             return []

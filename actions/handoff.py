@@ -8,9 +8,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.base import ShopAction, add_handoff_reason
-from actions.orders import answer_for_order, choose_order, order_store
+from actions.base import ShopAction
+from actions.tracker_reading import add_handoff_reason
+from actions.orders import answer_for_order, choose_order
+from actions.stores import order_store
 from actions.shop_context import ShopContext
+from bot.handoff.reasons import HandoffReason
 from bot.shop.fields import hhmm
 from bot.shop.service_hours import agents_on_duty, next_on_duty_label
 
@@ -43,7 +46,7 @@ class ActionHandOff(ShopAction):
         else:
             reason = "request_human"
         dispatcher.utter_message(text=when_someone_replies(context))
-        return [add_handoff_reason(tracker, reason)]
+        return [add_handoff_reason(tracker, HandoffReason(key=reason))]
 
 
 class ActionHandleQualityComplaint(ShopAction):
@@ -61,4 +64,6 @@ class ActionHandleQualityComplaint(ShopAction):
             # Recorded on the order and always handed off with high priority.
             return answer_for_order(dispatcher, tracker, context, store, "complain_quality", choice.order)
         dispatcher.utter_message(text=context.conversation.handoff.quality)
-        return [add_handoff_reason(tracker, "complain_quality (high)"), SlotSet("last_topic", "complain_quality")]
+        # No order to record it on yet: a person follows up with high priority all the same.
+        reason = HandoffReason(key="complain_quality", priority="high")
+        return [add_handoff_reason(tracker, reason), SlotSet("last_topic", "complain_quality")]

@@ -6,8 +6,10 @@ from typing import List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions.base import ShopAction, latest_entity
-from actions.orders import ORDER_TOPICS, reply_order_question
+from actions.base import ShopAction
+from actions.tracker_reading import latest_entity
+from actions.orders import reply_order_question
+from bot.orders.choice import ORDER_TOPICS
 from actions.product import described_facts, reply_product_question
 from actions.sizing import FORM, bare_number_answer, reply_size_followup
 from actions.shipping import reply_courier, reply_shipping_fee, reply_shipping_time

@@ -7,29 +7,28 @@ buyer confirms it in the very next message.
 from __future__ import annotations
 
 import logging
-import os
-import threading
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.base import ShopAction, add_handoff_reason, latest_entity
+from actions.base import ShopAction
 from actions.shop_context import ShopContext
-from bot.orders.answers import (
+from actions.stores import order_store
+from actions.tracker_reading import add_handoff_reason, buyer_id, latest_entities, latest_entity, user_turns
+from bot.orders.aftersales import (
     answer_quality_complaint,
     answer_refund_status,
     answer_return_eligibility,
     answer_return_request,
-    answer_track_order,
-    apply_modification,
-    decide_cancel,
-    decide_modification,
-    order_label,
 )
-from bot.identity import buyer_from_metadata
+from bot.orders.changes import apply_modification, decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
+from bot.orders.wording import order_label
+from bot.orders.choice import ORDER_TOPICS, RECENT_ORDERS, OrderChoice
+from bot.orders.choice import choose_order as choose_among
 from bot.orders.model import OrderView
 from bot.orders.store import OrderStore
 from bot.shop import answer_return_policy
@@ -37,112 +36,35 @@ from bot.text.order_requests import asks_refund_progress, complaint_kind, new_ad
 
 logger = logging.getLogger(__name__)
 
-#: The secret the web service signs buyer identities with (bot.stack gives it to both at each start).
-IDENTITY_ENV = "XIAODIAN_IDENTITY_SECRET"
-
-#: The order states worth offering for each question, most likely first.
-RELEVANT_STATES: Dict[Text, Tuple[Text, ...]] = {
-    "track_order": ("shipped", "packed", "paid", "unpaid", "signed"),
-    "modify_order": ("paid", "unpaid", "packed", "shipped"),
-    "cancel_order": ("unpaid", "paid", "packed", "shipped"),
-    "return_request": ("signed", "shipped"),
-    "ask_return_policy": ("signed", "shipped"),
-    "complain_quality": ("signed", "shipped"),
-}
-ORDER_TOPICS = tuple(RELEVANT_STATES)
 MAX_ORDER_BUTTONS = 4
-#: How many of a buyer's orders are looked through.
-RECENT_ORDERS = 20
-
-_store: Optional[OrderStore] = None
-_store_lock = threading.Lock()
-
-
-def order_store() -> OrderStore:
-    """The order store of this action server (DATABASE_URL, else the SQLite file), opened once."""
-    global _store
-    with _store_lock:
-        if _store is None or _store.url != (os.environ.get("DATABASE_URL") or _store.url):
-            _store = OrderStore()
-            _store.create_schema()
-        return _store
-
-
-def buyer_id(tracker: Tracker) -> Optional[Text]:
-    """The buyer the web service vouches for in the latest message (a signed ``metadata.identity``, see
-    bot.identity), else None: an anonymous buyer, who has no orders. A ``buyer_id`` someone simply wrote
-    into the metadata counts for nothing."""
-    secret = os.environ.get(IDENTITY_ENV)
-    if not secret:
-        return None
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "user":
-            metadata = event.get("metadata") or (event.get("parse_data") or {}).get("metadata") or {}
-            return buyer_from_metadata(secret, metadata)
-    return None
-
-
-def user_turns(tracker: Tracker) -> int:
-    """How many messages the buyer has sent in this conversation."""
-    return sum(1 for event in tracker.events or [] if event.get("event") == "user")
 
 
 def mentioned_product_ids(tracker: Tracker, context: ShopContext) -> List[Text]:
     """Products the latest message names (卫衣) or points to with a garment word (外套)."""
-    ids = [e.get("value") for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "product"]
-    for entity in tracker.latest_message.get("entities", []) or []:
-        if entity.get("entity") == "garment":
-            ids += [p.id for p in context.shop.catalogue.with_garment(entity.get("value"))]
+    ids = list(latest_entities(tracker, "product"))
+    for garment in latest_entities(tracker, "garment"):
+        ids += [p.id for p in context.shop.catalogue.with_garment(garment)]
     return [i for i in ids if i]
 
 
-class OrderChoice:
-    """The order a question is about, or why there is none yet."""
-
-    def __init__(self, order: Optional[OrderView] = None, candidates: Tuple[OrderView, ...] = (),
-                 unknown_number: Optional[Text] = None):
-        self.order = order
-        self.candidates = candidates
-        self.unknown_number = unknown_number
-
-
 def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topic: Text) -> OrderChoice:
-    """Which of the buyer's orders the message is about.
-
-    In order: an order number in the message (only the buyer's own: another buyer's number is
-    "not found", like a wrong one); a product the buyer bought named in the message (这件风衣能退吗);
-    the order talked about earlier in this chat; the buyer's only relevant order; else the
-    candidates to ask about.
-    """
+    """Which of the buyer's orders the message is about (bot.orders.choice, with the buyer's orders read from
+    the store). An anonymous buyer has none: they are asked for the number, which will not be found."""
     buyer = buyer_id(tracker)
-    number = latest_entity(tracker, "order_id")
-    if number:
-        order = store.get_order(buyer, str(number)) if buyer else None
-        return OrderChoice(order) if order else OrderChoice(unknown_number=str(number))
     if buyer is None:
-        return OrderChoice()  # anonymous: ask for the number, which will not be found
-    states = RELEVANT_STATES.get(topic, RELEVANT_STATES["track_order"])
-    orders = [o for o in store.recent_orders(buyer, RECENT_ORDERS) if o.status in states]
-    if topic == "return_request" and asks_refund_progress(tracker.latest_message.get("text") or ""):
-        # 退款什么时候到账: the orders with a refund under way, when there are any.
-        refunding = [o for o in orders if o.latest_return and o.latest_return.open]
-        orders = refunding or orders
-    products = mentioned_product_ids(tracker, context)
-    if products:
-        bought = [o for o in orders if any(item.product_id in products for item in o.items)]
-        if len(bought) == 1:
-            return OrderChoice(bought[0])
-        if bought:
-            orders = bought
+        number = latest_entity(tracker, "order_id")
+        return OrderChoice(unknown_number=str(number)) if number else OrderChoice()
+    number = latest_entity(tracker, "order_id")
     earlier = tracker.get_slot("order_id")
-    if earlier and not products:
-        order = store.get_order(buyer, str(earlier))
-        if order:
-            return OrderChoice(order)
-    if len(orders) == 1:
-        return OrderChoice(orders[0])
-    ranked = sorted(orders, key=lambda o: states.index(o.status))
-    return OrderChoice(candidates=tuple(ranked))
+    return choose_among(
+        store.recent_orders(buyer, RECENT_ORDERS),
+        topic,
+        number=str(number) if number else None,
+        by_number=store.get_order(buyer, str(number)) if number else None,
+        text=tracker.latest_message.get("text") or "",
+        products=mentioned_product_ids(tracker, context),
+        earlier=store.get_order(buyer, str(earlier)) if earlier else None,
+    )
 
 
 def ask_which_order(dispatcher: CollectingDispatcher, context: ShopContext, choice: OrderChoice) -> None:
@@ -160,12 +82,9 @@ def ask_which_order(dispatcher: CollectingDispatcher, context: ShopContext, choi
         dispatcher.utter_message(text=lines.ask_order_id)
 
 
-def _hand_off_events(tracker: Tracker, facts: Dict[Text, Any], fallback: Text) -> List[EventType]:
+def _hand_off_events(tracker: Tracker, facts: Dict[Text, Any]) -> List[EventType]:
     reason = facts.get("hand_off_reason")
-    if not reason:
-        return []
-    priority = facts.get("priority")
-    return [add_handoff_reason(tracker, f"{fallback}: {reason}" + (f" ({priority})" if priority else ""))]
+    return [add_handoff_reason(tracker, reason)] if reason else []
 
 
 def pending_request(decision, order: OrderView, turn: int) -> Dict[Text, Any]:
@@ -199,7 +118,7 @@ def answer_for_order(
         dispatcher.utter_message(text=decision.text)
         if decision.action == "confirm":
             events.append(SlotSet("pending_change", pending_request(decision, order, user_turns(tracker))))
-        return events + _hand_off_events(tracker, decision.facts, topic)
+        return events + _hand_off_events(tracker, decision.facts)
     elif topic == "ask_return_policy":
         answer = answer_return_eligibility(shop, order, now)
     elif topic == "return_request":
@@ -213,7 +132,7 @@ def answer_for_order(
         answer = answer_quality_complaint(store, shop, order, now, kind=complaint_kind(text),
                                           description=text or None, by=by)
     dispatcher.utter_message(text=answer.text)
-    return events + _hand_off_events(tracker, answer.facts, topic)
+    return events + _hand_off_events(tracker, answer.facts)
 
 
 def reply_order_question(
@@ -274,7 +193,7 @@ def reply_confirmation(
         )
     if decision.action != "confirm":  # the order moved on since the question: say what now applies
         dispatcher.utter_message(text=decision.text)
-        return events + _hand_off_events(tracker, decision.facts, f"{decision.kind}_order")
+        return events + _hand_off_events(tracker, decision.facts)
     answer = apply_modification(store, shop, order, decision, by=f"buyer:{buyer_id(tracker)}", at=now)
     dispatcher.utter_message(text=answer.text)
-    return events + _hand_off_events(tracker, answer.facts, f"{decision.kind}_order")
+    return events + _hand_off_events(tracker, answer.facts)

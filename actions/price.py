@@ -5,10 +5,10 @@ from typing import List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.base import ShopAction, add_handoff_reason, entity_or_slot, latest_entity
+from actions.base import ShopAction
+from actions.tracker_reading import add_handoff_reason, entity_or_slot, latest_entity
 from actions.shop_context import ShopContext
 from bot.shop import answer_invoice, answer_payment, answer_promotions, decide_bargain
 
@@ -31,8 +31,8 @@ class ActionHandleBargain(ShopAction):
         )
         dispatcher.utter_message(text=decision.text)
         events: List[EventType] = [SlotSet("bargain_attempts", float(attempt)), SlotSet("last_topic", "bargain")]
-        if decision.hand_off:
-            events.append(add_handoff_reason(tracker, f"bargain: {decision.reason}"))
+        if decision.hand_off_reason is not None:
+            events.append(add_handoff_reason(tracker, decision.hand_off_reason))
         return events
 
 

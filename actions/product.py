@@ -11,19 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ShopAction, add_handoff_reason, entity_or_slot, latest_entity
+from actions.base import ShopAction
+from actions.tracker_reading import add_handoff_reason, entity_or_slot, latest_entities, latest_entity
 from actions.shop_context import ShopContext
 from actions.sizing import ask_which_product, focus_from_tracker
 from bot.shop.fields import yuan
 from bot.shop.product_facts import answer_product_question
 from bot.shop.recommendation import answer_recommendation, recommendation_request
 from bot.shop.stock import answer_stock
-
-
-def latest_entities(tracker: Tracker, entity: Text) -> List:
-    """Every value of an entity in the latest message, in order, without repeats."""
-    values = [e.get("value") for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == entity]
-    return list(dict.fromkeys(values))
 
 
 class ActionAnswerProduct(ShopAction):
@@ -64,9 +59,9 @@ def reply_product_question(
             attributes = ["measurements"]
         answer = answer_product_question(context.shop, product, attributes)
     dispatcher.utter_message(text=answer.text)
-    for unknown in answer.facts.get("unknown") or []:
+    if answer.hand_off_reason is not None:
         # Said honestly to the buyer; a person fills the gap (and the catalogue) later.
-        events.append(add_handoff_reason(tracker, f"ask_product: {product.id} {unknown}"))
+        events.append(add_handoff_reason(tracker, answer.hand_off_reason))
     return events
 
 

@@ -8,7 +8,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.base import ShopAction, entity_or_slot, latest_entity
+from actions.base import ShopAction
+from actions.tracker_reading import entity_or_slot, latest_entity
 from actions.shop_context import ShopContext
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time
 

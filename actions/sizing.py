@@ -15,8 +15,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import shop_context
-from actions.base import ShopAction, add_handoff_reason, latest_entity
+from actions.base import ShopAction
+from actions.tracker_reading import add_handoff_reason, latest_entity
 from actions.shop_context import ShopContext
+from bot.handoff.reasons import HandoffReason
 from bot.shop import ShopDataError
 from bot.shop.fields import yuan
 from bot.shop.product_focus import ProductFocus, names, resolve_product
@@ -121,9 +123,9 @@ def advise(
     status, rule = answer.facts["status"], answer.facts.get("rule")
     if status in (OUT_OF_RANGE, IMPLAUSIBLE) or (status == NO_CHART and not answer.facts["size"]):
         # The chart gave no size: a person compares the garment's measurements by hand.
-        events.append(add_handoff_reason(tracker, f"size_advice: {status}"))
+        events.append(add_handoff_reason(tracker, HandoffReason(key="size_unknown", detail=status)))
     elif rule == "far_apart":
-        events.append(add_handoff_reason(tracker, "size_advice: far_apart"))
+        events.append(add_handoff_reason(tracker, HandoffReason(key="size_unknown", detail="far_apart")))
     return events
 
 

@@ -7,7 +7,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ShopAction, input_problems
+from actions.base import ShopAction
+from actions.tracker_reading import input_problems
 from actions.shop_context import ShopContext
 from actions.inform import ActionHandleInform
 from actions.orders import reply_confirmation

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import aiohttp
-import yaml
 
 from bench import report
 from bench.processes import MODEL, REPO_DIR, BenchStack
+from bot.trainer.nlu_files import read_examples
 
 TEST_SET = REPO_DIR / "tests" / "nlu" / "test_nlu.yml"
 WARM_UP = 10  # first parses build TF graphs and caches: not what a buyer waits for later
@@ -20,13 +20,7 @@ WARM_UP = 10  # first parses build TF graphs and caches: not what a buyer waits 
 
 def test_messages(limit: int = 0) -> List[str]:
     """The texts of tests/nlu/test_nlu.yml, in file order (a fixed set; the first `limit` when given)."""
-    data = yaml.safe_load(TEST_SET.read_text(encoding="utf-8"))
-    texts: List[str] = []
-    for block in data.get("nlu", []):
-        for line in str(block.get("examples", "")).splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                texts.append(line[2:].strip())
+    texts = [text for text, _ in read_examples(TEST_SET)]
     return texts[:limit] if limit else texts
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Mapping, Optional
 
 from bot.stack.launcher import MODEL, REPO_DIR, VENV_BIN, Stack, StackConfig  # noqa: F401 - REPO_DIR, VENV_BIN for the benchmarks
 from bot.stack.processes import HOST, free_port  # noqa: F401 - the benchmarks' names for them
@@ -109,3 +110,44 @@ class BenchStack(Stack):
             super().stop()
         finally:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ CPU use
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds_of(stat: str) -> float:
+    fields = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces; fields from "state" on
+    return sum(int(value) for value in fields[11:15]) / _TICKS  # utime stime cutime cstime
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """CPU seconds (user + system) of a process, its reaped children and its live descendants, from /proc
+    (None once it has exited)."""
+    return sum_over_tree(pid, _cpu_seconds_of, "stat")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine spent busy (not idle or waiting for I/O) since boot, over all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / _TICKS  # up to steal; minus idle and iowait
+
+
+#: Keys of a CPU snapshot that are not servers of the stack.
+LOAD_GENERATOR, MACHINE = "load generator", "machine"
+
+
+def cpu_snapshot(stack: BenchStack) -> Dict[str, Optional[float]]:
+    """CPU seconds so far of each server of the stack, of this process (the load generator, without its
+    children, the servers) and of the whole machine."""
+    snapshot = {stack.short_name(s.name): cpu_seconds(s.process.pid) for s in stack.services if s.process}
+    snapshot[LOAD_GENERATOR] = sum(os.times()[:2])
+    snapshot[MACHINE] = machine_cpu_seconds()
+    return snapshot
+
+
+def cores_used(before: Mapping[str, Optional[float]], after: Mapping[str, Optional[float]],
+               elapsed: float) -> Dict[str, Optional[float]]:
+    """Cores each server (and the machine) kept busy on average between two snapshots."""
+    return {name: (after[name] - before[name]) / elapsed if after.get(name) is not None
+            and before.get(name) is not None else None for name in before}

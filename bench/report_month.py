@@ -12,7 +12,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 

@@ -14,8 +14,8 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Session, declarative_base, relationship, selectinload
 
-# The orders' engine and UTC column type: one database, one way of storing times.
-from bot.orders.store import SqlStore, UTCDateTime
+# The stores' shared engine rules and UTC column type: one database, one way of storing times.
+from bot.sql_store import SqlStore, UTCDateTime
 from bot.handoff.ticket import (
     ACTIVE_STATUSES,
     PRIORITY_RANK,

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.handoff.reasons import HandoffReason
 from bot.handoff.triggers import angry_words_in, decide_handoff, next_step_text
 from bot.shop.fields import yuan
 from bot.shop.loading import Shop
@@ -150,7 +151,7 @@ def build_ticket(
     conversation_id: str,
     buyer_id: Optional[str],
     now: datetime,
-    reason_strings: Sequence[str],
+    reasons: Sequence[HandoffReason],
     ticket_id: Optional[str] = None,
     *,
     order_status: Optional[Mapping[str, str]] = None,
@@ -163,7 +164,7 @@ def build_ticket(
         conversation_id: the Rasa sender id.
         buyer_id: the buyer's id; default: the ``buyer_id`` in the messages' metadata.
         now: the time of hand-off (timezone-aware); also the time of events without a timestamp.
-        reason_strings: the ``handoff_reasons`` slot (or canonical keys).
+        reasons: why a person should follow up (the ``handoff_reasons`` slot read by reasons.from_slot).
         ticket_id: the id to give; default a fresh random one.
         order_status: order id -> status in words (已发货), when the caller looked the orders up.
 
@@ -175,9 +176,9 @@ def build_ticket(
     policy = shop.policy
     buyer = buyer_id or chat.metadata.get("buyer_id")
     angry = _unique(w for m in chat.buyer_messages for w in angry_words_in(policy, m.text))
-    reasons = list(reason_strings or ()) + (["angry_words"] if angry else [])
+    found = list(reasons or ()) + ([HandoffReason(key="angry_words")] if angry else [])
     latest = chat.buyer_messages[-1].text if chat.buyer_messages else None
-    decision = decide_handoff(policy, reasons, latest)
+    decision = decide_handoff(policy, found, latest)
 
     product_id = chat.slots.get("product") or chat.slots.get("page_product") or chat.metadata.get("product")
     product = shop.catalogue.find(str(product_id)) if product_id else None
@@ -188,8 +189,8 @@ def build_ticket(
         facts["amount"] = chat.entities["amount"][-1]
     if angry:
         facts["angry_words"] = angry
-    if reason_strings:
-        facts["handoff_reasons"] = list(reason_strings)
+    if decision is not None and decision.in_words:
+        facts["handoff_reasons"] = list(decision.in_words)  # in the agents' words, never internal keys
     complaint = _complaint(shop, chat.buyer_messages)
     if complaint is not None:
         facts["buyer_words"] = complaint.text

@@ -19,6 +19,9 @@ ConcessionStatus = Literal["pending", "approved", "refused"]
 
 #: Sort order of priorities: urgent first.
 PRIORITY_RANK: Dict[str, int] = {"urgent": 0, "high": 1, "normal": 2}
+#: The key of an assistant reply's custom payload that carries a ticket for the web service to open: the
+#: actions decide a person is needed, the web service (the one writer of tickets) opens it.
+REPLY_PAYLOAD_KEY = "handoff_ticket"
 #: Statuses of a ticket someone still has to finish.
 ACTIVE_STATUSES: Tuple[str, ...] = ("open", "claimed")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
 from bot.nlu.generated_files import write_or_check
+from bot.shop import load_shop
+from bot.shop.vocabulary import shop_vocabulary
 from bot.text.lexicon import Lexicons, load_lexicons
 from bot.text.sizes import SIZE_WORDS
 
@@ -50,7 +52,7 @@ def dictionary_terms(vocabulary: Iterable[str], lexicons: Lexicons) -> List[str]
     不合身; not_attributes: 多长时间, 透气) are included, so jieba keeps them whole as well.
 
     Args:
-        vocabulary: the shop's terms (``Shop.vocabulary()``: products, couriers, regions...).
+        vocabulary: the shop's terms (``shop_vocabulary(shop)``: products, couriers, regions...).
         lexicons: the general lexicons.
 
     Returns:
@@ -79,9 +81,7 @@ def render(terms: Sequence[str]) -> str:
 
 def build_dictionary(shop_dir: Optional[Path] = None, lexicon_dir: Optional[Path] = None) -> str:
     """Build the dictionary text from data/shop and data/lexicon (or the given folders)."""
-    from bot.shop import load_shop  # late: only the generator needs the whole shop
-
-    vocabulary = load_shop(shop_dir).vocabulary()
+    vocabulary = shop_vocabulary(load_shop(shop_dir))
     return render(dictionary_terms(vocabulary, load_lexicons(lexicon_dir)))
 
 

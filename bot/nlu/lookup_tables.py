@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from bot.nlu.generated_files import write_or_check
+from bot.shop import load_shop
 from bot.text.lexicon import load_lexicons
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +38,6 @@ def _block(kind: str, name: str, examples: Sequence[str]) -> List[str]:
 
 def build_lookups(shop_dir: Optional[Path] = None, lexicon_dir: Optional[Path] = None) -> str:
     """The YAML text of the lookup tables and regexes, deterministic for the same inputs."""
-    from bot.shop import load_shop  # late: only the generator needs the whole shop
-
     catalogue = load_shop(shop_dir).catalogue
     lexicons = load_lexicons(lexicon_dir)
     tables = {

@@ -49,6 +49,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.shop.catalogue import load_catalogue
 from bot.text.extraction import combine_mentions
 from bot.text.lexicon import Gazetteer, latin_boundaries_ok, load_lexicons
 from bot.text.mentions import ENTITY_NAMES, PRIORITY_LEXICON, Mention
@@ -231,8 +232,6 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
                 f"will not be extracted."
             )
             return [], []
-        from bot.shop.catalogue import load_catalogue  # late: bot.shop is only needed to train
-
         catalogue = load_catalogue(path)
         products = [(product.id, [product.name, *product.aliases]) for product in catalogue.products]
         colors = [color for product in catalogue.products for color in product.colors]

@@ -11,21 +11,15 @@ Typical use::
 Demo orders: ``bot.orders.seed.seed_demo_orders`` or ``python -m bot.orders.seed``.
 """
 
-from bot.orders.answers import (
-    COMPLAINT_LABELS,
-    HandOff,
-    ModificationDecision,
+from bot.orders.aftersales import (
     answer_quality_complaint,
     answer_refund_status,
     answer_return_eligibility,
     answer_return_request,
-    answer_track_order,
-    apply_modification,
-    decide_cancel,
-    decide_modification,
-    delivery_estimate,
-    order_label,
 )
+from bot.orders.changes import ModificationDecision, apply_modification, decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order, delivery_estimate
+from bot.orders.wording import COMPLAINT_LABELS, HandOff, order_label
 from bot.orders.model import (
     Complaint,
     OrderChange,

@@ -8,6 +8,7 @@ read only here, in the command; ``XIAODIAN_NOW`` (ISO 8601) fixes it, as for the
 from __future__ import annotations
 
 import argparse
+import os
 import hashlib
 import sys
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from bot.orders.model import (
 )
 from bot import clock
 from bot.orders.store import OrderStore
+from bot.orders.wording import order_label
 from bot.shop.loading import Shop, load_shop
 
 DEMO_BUYER = "demo-buyer"
@@ -296,8 +298,7 @@ def seed_demo_orders(
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Seed the demo orders and print them (one line each)."""
-    from bot.orders.answers import order_label  # late: the command prints labels, the seed does not need them
-
+    os.umask(0o077)  # the order store holds names, phones and addresses: readable by its owner only
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: $DATABASE_URL, else var/orders.sqlite)")
     parser.add_argument("--buyer", default=DEMO_BUYER, help=f"demo buyer id (default {DEMO_BUYER})")

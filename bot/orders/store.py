@@ -1,4 +1,5 @@
-"""The order store: the one module that speaks SQL (SQLAlchemy 1.4 ORM, SQLite or PostgreSQL).
+"""The order store: orders, their lines, tracking, change log, returns and complaints (SQLAlchemy 1.4 ORM over
+bot.sql_store, SQLite or PostgreSQL).
 
 Reads hand back immutable snapshots (bot.orders.model), never live ORM objects. Every write says
 who did it (``by``: ``buyer:<id>``, ``bot``, ``agent:<name>``) and when (``at``, timezone-aware,
@@ -7,29 +8,11 @@ passed in), checks that the order's status allows it, and adds a row to the orde
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Iterator, List, Optional, Sequence
+from datetime import datetime
+from typing import List, Optional, Sequence
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    create_engine,
-    delete,
-    event,
-    select,
-)
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, declarative_base, relationship, selectinload, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy.orm import Session, declarative_base, relationship, selectinload
 
 from bot.orders.model import (
     CHANGEABLE,
@@ -56,12 +39,7 @@ from bot.orders.model import (
     ReturnRequest,
     TrackingEvent,
 )
-
-#: Overrides the default database, e.g. ``postgresql://user:pw@host/xiaodian``.
-DATABASE_URL_ENV = "DATABASE_URL"
-#: The repository root, found from this file (bot/orders/store.py), never from the current directory.
-REPO_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_DB_FILE = REPO_DIR / "var" / "orders.sqlite"
+from bot.sql_store import SqlStore, UTCDateTime
 
 #: What each status may move to through ``advance`` (the platform and warehouse side).
 _NEXT = {UNPAID: (PAID,), PAID: (PACKED,), PACKED: (SHIPPED,), SHIPPED: (SIGNED,)}
@@ -74,23 +52,6 @@ _STAMP = {
 }
 
 Base = declarative_base()
-
-
-class UTCDateTime(TypeDecorator):
-    """Timezone-aware datetimes stored as naive UTC, so SQLite and PostgreSQL read back the same."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: Optional[datetime], dialect) -> Optional[datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware time")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value: Optional[datetime], dialect) -> Optional[datetime]:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
 def _cents(yuan: float) -> int:
@@ -193,33 +154,6 @@ class _Complaint(Base):
     created_at = Column(UTCDateTime, nullable=False)
 
 
-def default_url() -> str:
-    """``DATABASE_URL`` if set, else the SQLite file var/orders.sqlite in the repository."""
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DB_FILE}"
-
-
-def engine_for(url: str) -> Engine:
-    """An engine for a store URL (SQLite folders created, ``postgres://`` accepted)."""
-    # Hosting services hand out postgres://, which SQLAlchemy 1.4 no longer accepts.
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    parsed = make_url(url)
-    engine = create_engine(url, future=True)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    # Write-ahead log: readers (the action server) never wait for the writer (the web service), and a commit
-    # is one append instead of a journal rewrite, which is what several small writes per message cost.
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def _view(row: _Order) -> OrderView:
     return OrderView(
         id=row.id,
@@ -285,41 +219,6 @@ def _aware(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"naive datetime {at!r}: pass a timezone-aware time")
     return at
-
-
-class SqlStore:
-    """What every store over SQL shares: the URL rule, the engine, sessions, schema and transactions.
-
-    Subclasses set ``metadata`` to their own tables' MetaData.
-
-    Args:
-        url: a SQLAlchemy URL (``sqlite:///path``, ``postgresql://...``); default: the environment
-            variable ``DATABASE_URL``, else the SQLite file ``var/orders.sqlite`` in the repository.
-    """
-
-    metadata: MetaData
-
-    def __init__(self, url: Optional[str] = None):
-        self.url = url or default_url()
-        self.engine = engine_for(self.url)
-        self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
-
-    def create_schema(self) -> None:
-        """Create this store's tables that do not exist yet (safe to call on every start)."""
-        self.metadata.create_all(self.engine)
-
-    def drop_schema(self) -> None:
-        """Drop this store's tables (tests and resets only)."""
-        self.metadata.drop_all(self.engine)
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
 
 
 class OrderStore(SqlStore):

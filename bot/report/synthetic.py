@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.handoff.store import TicketStore
 from bot.handoff.ticket import Assignment, Rating, Ticket, TranscriptLine, highest_priority
-from bot.orders.store import engine_for
+from bot.sql_store import engine_for
 from bot.report.tracker_events import ASK_BACK_ACTION, NOT_UNDERSTOOD, events, metadata
 from bot.shop.loading import Shop, load_shop
 

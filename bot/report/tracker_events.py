@@ -16,7 +16,7 @@ from typing import Iterator, List, Optional
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
-from bot.orders.store import engine_for
+from bot.sql_store import engine_for
 
 metadata = MetaData()
 #: Rasa's table, as its SQLTrackerStore creates it (tests check the two agree by writing through Rasa).

@@ -37,16 +37,6 @@ class Shop:
     replies: Replies
     shop_dir: Path
 
-    def vocabulary(self) -> List[str]:
-        """Terms for the jieba user dictionary: products, colours, couriers, regions, policy words.
-
-        Returns:
-            Unique terms of two or more characters, in a stable order.
-        """
-        from bot.shop.vocabulary import shop_vocabulary  # late: vocabulary is only needed for NLU builds
-
-        return shop_vocabulary(self)
-
 
 def load_policy(path: Path) -> Policy:
     """Load and validate a policy file.

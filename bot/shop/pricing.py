@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.catalogue import Product
 from bot.shop.fields import as_amount, yuan
 from bot.shop.replies import Answer, join_lines
@@ -128,14 +129,17 @@ class BargainDecision:
     facts: Dict[str, Any] = field(default_factory=dict)
 
     @property
-    def hand_off_reason(self) -> Optional[str]:
-        """Same as ``reason`` (the name Answer uses)."""
-        return self.reason
+    def hand_off_reason(self) -> Optional[HandoffReason]:
+        """The hand-off reason of this decision, when a person should take over."""
+        if not self.hand_off or self.reason is None:
+            return None
+        key = "bargain_over_limit" if self.reason == REASON_OVER_LIMIT else "bargain_insists"
+        return HandoffReason(key=key, detail=self.reason)
 
     @property
     def answer(self) -> Answer:
         """The decision as an Answer."""
-        return Answer(text=self.text, facts=self.facts, hand_off_reason=self.reason)
+        return Answer(text=self.text, facts=self.facts, hand_off_reason=self.hand_off_reason)
 
 
 def decide_bargain(

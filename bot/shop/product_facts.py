@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.catalogue import Product
 from bot.shop.fields import yuan
 from bot.shop.replies import Answer, join_lines
@@ -77,7 +78,7 @@ def answer_product_question(
         The reply. ``facts``: ``product`` (id), ``attributes`` (asked, deduplicated), ``answered``
         (key -> the value stated; for measurements size -> {measurement: cm}), ``unknown`` (keys
         the catalogue does not hold, in the order asked; empty when all were answered).
-        ``hand_off_reason`` is ``product_fact_unknown`` when ``unknown`` is not empty.
+        ``hand_off_reason`` is an ``unknown_fact`` reason naming them when ``unknown`` is not empty.
 
     Raises:
         ValueError: an attribute that is not one of ATTRIBUTES (a programming error upstream).
@@ -110,7 +111,10 @@ def answer_product_question(
         labels = LIST_SEPARATOR.join(r(f"label_{key}") for key in facts["unknown"])
         key = "unknown_after" if clauses else "unknown_only"
         lines.append(r(key, product=product.name, attributes=labels))
-    reason = "product_fact_unknown" if facts["unknown"] else None
+    reason = None
+    if facts["unknown"]:
+        # A colleague checks these facts (and adds them to the catalogue): the detail says which, in words.
+        reason = HandoffReason(key="unknown_fact", detail=f"{product.name}：{labels}")
     return Answer(join_lines(*lines), facts, reason)
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from bot.shop.catalogue import GARMENTS, Catalogue, Product, RecommendationCues, load_catalogue
+from bot.shop.data_files import CATALOGUE_FILE, DEFAULT_SHOP_DIR
 from bot.shop.fields import as_amount, yuan
 from bot.shop.replies import Answer, join_lines
 from bot.shop.stock import match_colors
@@ -343,6 +344,4 @@ def _budget(message: str, cues: RecommendationCues) -> Optional[float]:
 
 @lru_cache(maxsize=1)
 def _default_catalogue() -> Catalogue:
-    from bot.shop.data_files import CATALOGUE_FILE, DEFAULT_SHOP_DIR
-
     return load_catalogue(DEFAULT_SHOP_DIR / CATALOGUE_FILE)

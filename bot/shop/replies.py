@@ -8,6 +8,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from pydantic import BaseModel, Extra, StrictStr
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.errors import Problem
 
 #: A reply never runs longer than this many lines (Taobao practice: no walls of text).
@@ -23,7 +24,7 @@ _HOLIDAY = ("holiday", "holiday_start", "holiday_end", "holiday_note")
 #: Passed to every size_advice template (bot/shop/sizing.py answer_size).
 _BUYER = ("product", "size", "height", "weight", "runs", "note")
 _PAIR = ("smaller", "larger")
-#: Passed to every order reply (bot/orders/answers.py): the order's 尾号 and its goods.
+#: Passed to every order reply (bot/orders/ (tracking, changes, aftersales)): the order's 尾号 and its goods.
 _ORDER = ("tail", "items")
 _RETURN = (*_ORDER, "signed", "days", "deadline", "days_since")
 
@@ -239,7 +240,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "no_match_gender_garment": _fields("gender", "garment"),
         "closing": _fields(),
     },
-    # bot/orders/answers.py: orders looked up in the order store
+    # bot/orders/ (tracking, changes, aftersales): orders looked up in the order store
     "order": {
         "label": _fields("date", "items", "tail"),
         "label_item": _fields("name", "color", "size"),
@@ -429,12 +430,12 @@ class Answer:
     Attributes:
         text: the Chinese reply, at most four lines.
         facts: what the reply states, for tests and for the caller's slots (region, fee, date...).
-        hand_off_reason: set when a human agent should take over, e.g. ``repeated_bargain``.
+        hand_off_reason: set when a human agent should take over (bot.handoff.reasons).
     """
 
     text: str
     facts: Dict[str, Any] = field(default_factory=dict)
-    hand_off_reason: Optional[str] = None
+    hand_off_reason: Optional[HandoffReason] = None
 
     @property
     def lines(self) -> List[str]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import PrivateAttr, StrictBool, confloat, conint, root_validator, validator
 
+from bot.handoff.reasons import HANDOFF_REASONS
 from bot.shop.catalogue import normalise_name
 from bot.shop.errors import Problem
 from bot.shop.fields import ClockTime, Days, Money, PositiveInt, Slug, StrictModel, Text
@@ -382,22 +383,6 @@ class OrderHandling(StrictModel):
 
 # -- hand-off to a person (bot/handoff) ----------------------------------------------------------
 
-#: Why a person should follow up: the canonical reason keys, each configured under handoff.reasons.
-HANDOFF_REASONS = (
-    "request_human",
-    "complain_service",
-    "angry_words",
-    "complain_quality",
-    "refund",
-    "bargain_insists",
-    "bargain_over_limit",
-    "order_change_refused",
-    "late_parcel",
-    "not_understood_twice",
-    "unknown_fact",
-    "size_unknown",
-    "assistant_unavailable",
-)
 HandoffPriority = Literal["urgent", "high", "normal"]
 #: Fields a next_step may use: the agent's limits from ``pricing``.
 NEXT_STEP_FIELDS = frozenset({"agent_discount_max", "compensation_max"})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.catalogue import Product
 from bot.shop.replies import Answer, join_lines
 from bot.text.colors import canonical_color
@@ -151,7 +152,7 @@ def answer_stock(
         ``product`` (id), ``colors`` (catalogue colours the colour word matched), ``size`` (the
         size label or None), ``not_offered`` (``{"color": ..., "size": ...}`` asked but not sold),
         ``variants`` (one dict per colour and size stated: color, size, status, count, restock),
-        ``unknown`` (variants with no count). ``hand_off_reason`` is ``stock_unknown`` when a
+        ``unknown`` (variants with no count). ``hand_off_reason`` is an ``unknown_fact`` reason when a
         count is missing.
     """
     w = _Words(shop.replies)
@@ -162,7 +163,7 @@ def answer_stock(
 
     if not product.stock:
         facts.update(status=UNKNOWN, variants=[], unknown=[], not_offered={})
-        return Answer(w.r("lead", text=w.r("unknown", product=product.name)), facts, "stock_unknown")
+        return Answer(w.r("lead", text=w.r("unknown", product=product.name)), facts, _stock_unknown(product))
 
     def get(c: str, s: str) -> VariantStock:
         variant = variant_stock(product, c, s)
@@ -216,7 +217,12 @@ def answer_stock(
         variants=[v.as_fact() for v in dict.fromkeys(stated)],
         unknown=[v.as_fact() for v in unknown],
     )
-    return Answer(join_lines(*lines), facts, "stock_unknown" if unknown else None)
+    return Answer(join_lines(*lines), facts, _stock_unknown(product) if unknown else None)
+
+
+def _stock_unknown(product: Product) -> HandoffReason:
+    # The catalogue has no count for what was asked: a colleague checks the warehouse.
+    return HandoffReason(key="unknown_fact", detail=f"{product.name}：库存")
 
 
 class _Words:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, List
+from typing import Iterable, List
 
-if TYPE_CHECKING:
-    from bot.shop.loading import Shop
+from bot.shop.loading import Shop
 
 #: jieba splits single characters anyway; one-character aliases (沪, 京) would only add noise.
 MIN_TERM_LENGTH = 2
 
 
-def shop_vocabulary(shop: "Shop") -> List[str]:
+def shop_vocabulary(shop: Shop) -> List[str]:
     """Terms a buyer may write that must stay one token.
 
     Args:

@@ -46,12 +46,14 @@ def python() -> str:
 
 
 def secure_dir(path: Path) -> Path:
-    """Create ``path`` (0700) and make what is already in it readable by its owner only."""
+    """Create ``path`` (0700) and make what is already in it, at any depth, readable by its owner only
+    (files 0600, folders 0700): stores, logs and trainer files an older version or another command left."""
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
-    for child in path.iterdir():
-        if child.is_file() and not child.is_symlink():
-            os.chmod(child, 0o600)
+    for child in path.rglob("*"):
+        if child.is_symlink() or child.stat().st_uid != os.geteuid():
+            continue  # not ours to change (PostgreSQL's cluster belongs to its own user)
+        os.chmod(child, 0o700 if child.is_dir() else 0o600)
     return path
 
 
@@ -227,7 +229,7 @@ class Stack:
         base = self._base_env()
         locks = RedisLocks(HOST, self.ports["redis"]) if config.stores == "shared" and config.shared_locks else None
         rasa_env = {**base, **secrets.for_rasa(), REDIS_PASSWORD_ENV: self.redis_password}
-        actions_env = {**base, **secrets.for_actions(), "XIAODIAN_WEB_URL": f"http://{HOST}:{self.ports['web']}"}
+        actions_env = {**base, **secrets.for_actions()}
         for n in range(1, config.instances + 1):
             rasa_port, actions_port = self.ports[f"rasa-{n}"], self.ports[f"actions-{n}"]
             actions_url = f"http://{HOST}:{actions_port}"

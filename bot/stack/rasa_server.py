@@ -20,7 +20,8 @@ def rasa_arguments(arguments: List[str], secret: bytes) -> List[str]:
     """``rasa run`` with the caller's arguments, the API on and the JWT secret."""
     if any(a == "--jwt-secret" or a.startswith("--jwt-secret=") or a in ("-t", "--auth-token") for a in arguments):
         raise SystemExit("ERROR: give the secret in XIAODIAN_RASA_JWT_SECRET, not on the command line")
-    return ["run", *arguments, "--enable-api", "--jwt-method", "HS256", "--jwt-secret", secret.decode()]
+    # "--option=value": a secret starting with "-" (token_urlsafe makes one in 64) is not read as an option.
+    return ["run", *arguments, "--enable-api", "--jwt-method=HS256", f"--jwt-secret={secret.decode()}"]
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
-import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,12 +13,23 @@ from typing import Any
 
 import yaml
 
-# Labels a reviewer may give that are decisions, not intents: nothing is written for them.
-SKIP_LABELS = frozenset({"skip", "not_a_question"})
+from bot.trainer.nlu_files import (
+    HELDOUT,
+    SKIP_LABELS,
+    TEST_SET,
+    field_of,
+    label_of,
+    normalise,
+    rasa_executable,
+    read_examples,
+    split_heldout,
+    text_of,
+    write_heldout,
+)
+from bot.trainer.review import read_review
+
 NEW_INTENTS_NLU = Path("data/nlu/trainer_new_intents.yml")
 NEW_INTENTS_RULES = Path("data/stories/trainer_new_intents.yml")
-TEST_SET = Path("tests/nlu/test_nlu.yml")
-HELDOUT = Path("var/trainer/heldout.yml")
 # Every line the trainer writes for a created intent carries this marker, so `grep -rn TODO(trainer)`
 # finds what is left to do before the model may answer buyers.
 TODO_MARK = "TODO(trainer)"
@@ -32,34 +40,6 @@ _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _ANNOTATION = re.compile(r"\[[^\]]*\]\s*[({]")
 _INTENT_LINE = re.compile(r"""^- intent:\s*["']?([A-Za-z0-9_]+)["']?\s*(#.*)?$""")
 _EXAMPLES_LINE = re.compile(r"^(\s+)examples:\s*\|[-+]?\s*(#.*)?$")
-
-
-def normalise(text: str) -> str:
-    """The form two messages are compared in: width-folded, case-folded, no spaces or punctuation.
-
-    "你好，在么" and "你好 在么！" are the same example for training; keeping both only weights it twice.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if not (ch.isspace() or unicodedata.category(ch)[0] == "P"))
-
-
-def field_of(row: Any, name: str, default: Any = "") -> Any:
-    """A field of a review row, whether read_review gives mappings or objects."""
-    if isinstance(row, Mapping):
-        value = row.get(name, default)
-    else:
-        value = getattr(row, name, default)
-    return default if value is None else value
-
-
-def label_of(row: Any) -> str:
-    """The reviewer's label, stripped; empty when the row is not reviewed."""
-    return str(field_of(row, "label")).strip()
-
-
-def text_of(row: Any) -> str:
-    """The message text on one line (a literal YAML block holds one example per line)."""
-    return " ".join(str(field_of(row, "text")).split())
 
 
 @dataclass
@@ -133,22 +113,6 @@ class ApplyReport:
 
 
 # ---------------------------------------------------------------- reading the project's data
-
-
-def read_examples(path: Path) -> list[tuple[str, str]]:
-    """(text, intent) pairs of the intent blocks of a Rasa NLU YAML file (empty if it does not exist)."""
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    pairs = []
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((line[2:].strip(), str(block["intent"])))
-    return pairs
 
 
 def domain_intents(project_root: Path) -> list[str]:
@@ -420,12 +384,6 @@ def apply_labels(
     return report
 
 
-def rasa_executable() -> str:
-    """The rasa of the Python running this (the project's .venv), else the one on PATH."""
-    beside = Path(sys.executable).with_name("rasa")
-    return str(beside) if beside.exists() else (shutil.which("rasa") or "rasa")
-
-
 def validate_data(project_root: Path) -> tuple[int, str]:
     """Runs `rasa data validate --fail-on-warnings` on the project; (return code, output)."""
     command = [rasa_executable(), "data", "validate", "--data", "data/nlu", "data/stories",
@@ -458,9 +416,6 @@ def run(args: argparse.Namespace, project_root: Path) -> int:
     Returns 0 when everything was written and validated, 1 when validation failed, 3 when the
     data holds TODO placeholders (a created intent) that must be resolved before the model is used.
     """
-    from bot.trainer.evaluation import split_heldout, write_heldout
-    from bot.trainer.review import read_review
-
     review = args.review if args.review.is_absolute() else project_root / args.review
     rows = read_review(review)
     heldout_path = args.heldout if args.heldout.is_absolute() else project_root / args.heldout

@@ -10,6 +10,7 @@ evaluate: the model before and after a round, on the NLU test set and the held-o
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -152,5 +153,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Runs one command; returns the exit status."""
+    os.umask(0o077)  # buyers' messages (masked or not) and review files: readable by their owner only
     args = build_parser().parse_args(argv)
     return args.run(args)

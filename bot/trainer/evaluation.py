@@ -6,7 +6,6 @@ import argparse
 import base64
 import html
 import json
-import random
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,15 +13,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bot.trainer.apply import (
+from bot.trainer.nlu_files import (
     HELDOUT,
-    SKIP_LABELS,
     TEST_SET,
-    label_of,
-    normalise,
     rasa_executable,
     read_examples,
-    text_of,
 )
 from bot.trainer.mining import Parse, Parser
 
@@ -45,74 +40,6 @@ def to_prediction(parse: Parse) -> Prediction:
     guess = best.name if best else FALLBACK_INTENT
     return Prediction(FALLBACK_INTENT if parse.fallback or best is None else guess,
                       best.confidence if best else 0.0, guess)
-
-
-# ---------------------------------------------------------------- held-out split
-
-
-def split_heldout(
-    rows: Iterable[Any], fraction: float = 0.3, seed: int = 0, exclude: Iterable[str] = ()
-) -> tuple[list[Any], list[Any]]:
-    """Splits labelled review rows into (to apply, held out), stratified by label.
-
-    Rows with the same normalised text stay on one side, so a message never ends up both in training
-    and in the held-out set. Unlabelled, skip/not_a_question rows and rows whose normalised text is in
-    `exclude` (already in training or a test set, so useless for a fair evaluation) always go to the
-    first list, where apply_labels accounts for them.
-
-    Args:
-        rows: review rows (mappings or objects) with text and label.
-        fraction: share of each label's distinct messages to hold out (rounded down).
-        seed: seed of the shuffle, so a split can be reproduced.
-        exclude: normalised texts that must not be held out.
-
-    Returns:
-        (rows to apply, held-out rows), each in the input order.
-    """
-    rows = list(rows)
-    excluded = set(exclude)
-    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))  # label -> text -> rows
-    for index, row in enumerate(rows):
-        label, key = label_of(row), normalise(text_of(row))
-        if label and label not in SKIP_LABELS and key and key not in excluded:
-            groups[label][key].append(index)
-    conflicting = {key for label in groups for key in groups[label]
-                   if sum(key in groups[other] for other in groups) > 1}
-    rng = random.Random(seed)
-    held: set[int] = set()
-    for label in sorted(groups):
-        keys = sorted(k for k in groups[label] if k not in conflicting)
-        rng.shuffle(keys)
-        for key in keys[: int(len(keys) * fraction)]:
-            held.update(groups[label][key])
-    return ([row for i, row in enumerate(rows) if i not in held],
-            [row for i, row in enumerate(rows) if i in held])
-
-
-def write_heldout(rows: Iterable[Any], path: Path) -> int:
-    """Adds labelled rows to a Rasa NLU test file (kept from earlier rounds); returns how many were new."""
-    by_intent: dict[str, list[str]] = defaultdict(list)
-    seen = set()
-    for text, intent in read_examples(path):
-        by_intent[intent].append(text)
-        seen.add(normalise(text))
-    added = 0
-    for row in rows:
-        text, label = text_of(row), label_of(row)
-        if label and label not in SKIP_LABELS and normalise(text) not in seen:
-            by_intent[label].append(text)
-            seen.add(normalise(text))
-            added += 1
-
-    # Written as text, not dumped: a literal block per intent, one example a line, like data/nlu/.
-    lines = ['version: "3.1"\n',
-             "# Labelled log messages kept out of training to measure the trainer's rounds (bot/trainer).\n",
-             "nlu:\n"]
-    for intent, texts in sorted(by_intent.items()):
-        lines += [f"- intent: {intent}\n", "  examples: |\n"] + [f"    - {t}\n" for t in texts]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(lines), encoding="utf-8")
-    return added
 
 
 # ---------------------------------------------------------------- metrics
@@ -424,5 +351,5 @@ def run(args: argparse.Namespace, project_root: Path) -> int:
 
 __all__ = [
     "EvaluationReport", "Prediction", "Scores", "SetResult", "compare", "evaluate", "to_prediction",
-    "retrain", "score", "split_heldout", "write_heldout", "write_report",
+    "retrain", "score", "write_report",
 ]

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Protocol, Sequence
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.trainer.nlu_files import read_folder
 from bot.trainer.logs import ENDED_FALLBACK, ENDED_HANDOFF, LogMessage
 
 DEFAULT_NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -88,22 +87,9 @@ class MiningSettings:
     far: float = DEFAULT_FAR  # best similarity to any training example below this is far
 
 
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-
-
 def load_training_examples(nlu_dir: Path = DEFAULT_NLU_DIR) -> List[str]:
     """Intent examples in data/nlu (entity annotations reduced to their text; lookups left out)."""
-    examples: List[str] = []
-    for path in sorted(Path(nlu_dir).glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in document.get("nlu") or []:
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    examples.append(_ANNOTATION.sub(r"\1", line[2:].strip()))
-    return examples
+    return [text for text, _ in read_folder(Path(nlu_dir), plain=True)]
 
 
 class Coverage:

@@ -17,26 +17,12 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
-import yaml
 from sklearn.metrics import accuracy_score, classification_report, f1_score
 
 FALLBACK_INTENT = "nlu_fallback"
 CURVE_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(0, 17))  # 0.00 .. 0.80
-
-
-def read_labelled_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, intent) pairs of a Rasa NLU YAML file (entity markup is left as written)."""
-    pairs = []
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        if "intent" not in block:
-            continue
-        for line in str(block["examples"]).splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((line[2:].strip(), block["intent"]))
-    return pairs
 
 
 @dataclass(frozen=True)

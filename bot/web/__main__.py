@@ -37,8 +37,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"Agents' console:        {base}/console")
     if not app[keys.agents_key].exists():
         print(f"No agents yet: add one with  python -m bot.web.agents add <name>  ({settings.agents_file})")
-    if not settings.action_token:
-        print("XIAODIAN_ACTION_TOKEN is not set: the action server cannot create tickets (POST /api/tickets)")
     sys.stdout.flush()
     asyncio.run(serve(app, args.port))
     return 0

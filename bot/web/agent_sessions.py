@@ -13,7 +13,7 @@ from typing import Optional
 from sqlalchemy import Column, String, select, update
 from sqlalchemy.orm import declarative_base
 
-from bot.orders.store import SqlStore, UTCDateTime
+from bot.sql_store import SqlStore, UTCDateTime
 
 Base = declarative_base()
 

@@ -32,6 +32,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from bot.web.settings import DEFAULT_AGENTS_FILE
+
 #: scrypt cost: about 50 ms and 16 MB per check, enough to slow guessing, fast enough to sign in.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
@@ -173,8 +175,6 @@ ROLE_HELP = ("agent (default for a new name); trainer: may also label in /inbox;
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from bot.web.settings import DEFAULT_AGENTS_FILE
-
     parser = argparse.ArgumentParser(prog="python -m bot.web.agents", description="Manage console agents.")
     sub = parser.add_subparsers(dest="command", required=True)
     default_file = Path(os.environ.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE)

@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Boolean, Column, Integer, String, Text, UniqueConst
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base
 
-from bot.orders.store import SqlStore, UTCDateTime
+from bot.sql_store import SqlStore, UTCDateTime
 
 Base = declarative_base()
 

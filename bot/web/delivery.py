@@ -24,10 +24,12 @@ from datetime import timedelta
 from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.handoff.store import TicketError
+from bot.handoff.reasons import HandoffReason
 from bot.handoff.summary import build_ticket
-from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.handoff.ticket import REPLY_PAYLOAD_KEY, Ticket, TranscriptLine
 from bot.identity import sign_identity
 from bot.message_metadata import MessageMetadata
 from bot.web import keys
@@ -37,7 +39,7 @@ from bot.web.rasa_client import RasaUnavailable
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE_REASON = "assistant_unavailable"
+UNAVAILABLE_REASON = HandoffReason(key="assistant_unavailable")
 #: Pauses between tries of a refused connection: a restart of Rasa takes longer, a blip does not.
 CONNECT_RETRIES_S = (0.3, 1.0)
 #: Buyers whose waiting messages are delivered at once after an outage (about what Rasa serves in parallel).
@@ -56,6 +58,34 @@ def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
 
 def shown_replies(raw: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [reply_json(r) for r in raw if isinstance(r, dict) and (r.get("text") or r.get("buttons"))]
+
+
+def ticket_payloads(raw: List[Dict[str, Any]]) -> List[Any]:
+    """The tickets the actions attached to their replies (custom payload ``handoff_ticket``)."""
+    return [r["custom"][REPLY_PAYLOAD_KEY] for r in raw
+            if isinstance(r, dict) and isinstance(r.get("custom"), dict) and REPLY_PAYLOAD_KEY in r["custom"]]
+
+
+@dataclass
+class Answered:
+    """What the assistant said to one message: the lines shown, and the tickets it asked to open."""
+
+    replies: List[Dict[str, Any]]
+    tickets: List[Any] = field(default_factory=list)
+
+
+async def open_tickets(app: web.Application, payloads: List[Any]) -> None:
+    """Opens the tickets the assistant asked for (merged into the chat's open one): this service is the one
+    writer of tickets. A malformed one is logged and skipped; the buyer's answer is not held up by it."""
+    store = app[keys.store_key]
+    for payload in payloads:
+        try:
+            ticket = Ticket.parse_obj(payload)
+        except ValidationError as error:
+            log.error("the assistant sent a ticket that does not validate; not opened: %s", error)
+            continue
+        stored = store.create(ticket)
+        await notify_consoles(app, stored.id, "created")
 
 
 @dataclass
@@ -115,9 +145,9 @@ async def _send(app: web.Application, inbound: Inbound, retry: bool = True) -> L
     raise AssertionError("unreachable")
 
 
-def answered_in_tracker(events: List[Dict[str, Any]], key: str) -> Tuple[bool, List[Dict[str, Any]]]:
+def answered_in_tracker(events: List[Dict[str, Any]], key: str) -> Tuple[bool, Optional[Answered]]:
     """Whether the conversation holds the message ``key`` (rewound ones do not count), and the assistant's
-    replies to it (empty when Rasa took it but could not answer)."""
+    answer to it (None when Rasa took it but could not answer)."""
     turns: List[Tuple[Optional[str], List[Dict[str, Any]]]] = []  # (message_id, bot events after it)
     for event in events:
         kind = event.get("event")
@@ -125,19 +155,21 @@ def answered_in_tracker(events: List[Dict[str, Any]], key: str) -> Tuple[bool, L
             turns.append((event.get("message_id"), []))
         elif kind == "bot" and turns:
             data = event.get("data") or {}
-            turns[-1][1].append({"text": event.get("text") or "", "buttons": data.get("buttons") or []})
+            turns[-1][1].append({"text": event.get("text") or "", "buttons": data.get("buttons") or [],
+                                 "custom": data.get("custom")})
         elif kind == "rewind" and turns:
             turns.pop()
         elif kind == "restart":
             turns = []
-    for message_id, replies in turns:
+    for message_id, raw in turns:
         if message_id == key:
-            return True, shown_replies(replies)
-    return False, []
+            replies = shown_replies(raw)
+            return True, Answered(replies, ticket_payloads(raw)) if replies else None
+    return False, None
 
 
-async def deliver(app: web.Application, inbound: Inbound, *, retry: bool = True) -> Optional[List[Dict[str, Any]]]:
-    """Sends a message and returns the replies shown, or None when the assistant could not answer.
+async def deliver(app: web.Application, inbound: Inbound, *, retry: bool = True) -> Optional[Answered]:
+    """Sends a message and returns the assistant's answer, or None when the assistant could not answer.
 
     A message Rasa may already have taken (``inbound.unsure``: after a timeout, an error answer, silence or
     a crash) is looked up in the tracker first, so it is never handled twice.
@@ -151,16 +183,16 @@ async def deliver(app: web.Application, inbound: Inbound, *, retry: bool = True)
     rasa = app[keys.rasa_key]
     if inbound.unsure:
         events = (await rasa.tracker(inbound.buyer_id)).get("events") or []
-        found, replies = answered_in_tracker(events, inbound.key)
-        if found and replies:
-            return replies
+        found, answered = answered_in_tracker(events, inbound.key)
+        if answered is not None:
+            return answered
         if found:
             # Rasa took it but the actions could not answer: undo that turn, then send it again.
             await rasa.append_event(inbound.buyer_id, {"event": "rewind"})
     raw = await _send(app, inbound, retry)
     replies = shown_replies(raw)
     # Every turn of this assistant says something: silence means its action server is down.
-    return replies or None
+    return Answered(replies, ticket_payloads(raw)) if replies else None
 
 
 # ------------------------------------------------------------------ a person takes over
@@ -211,12 +243,13 @@ async def first_try(app: web.Application, inbound: Inbound) -> Outcome:
         wake_recovery(app)
         return Outcome([], QUEUED)
     try:
-        replies = await deliver(app, inbound)
+        answered = await deliver(app, inbound)
         why, unsure = "the assistant answered nothing (action server down?)", True
     except RasaUnavailable as error:
-        replies, why, unsure = None, str(error), error.maybe_handled
-    if replies is not None:
-        return Outcome(replies, ANSWERED, reply_lines(replies, inbound.key))
+        answered, why, unsure = None, str(error), error.maybe_handled
+    if answered is not None:
+        await open_tickets(app, answered.tickets)
+        return Outcome(answered.replies, ANSWERED, reply_lines(answered.replies, inbound.key))
     log.warning("message of %s waits for the assistant: %s", inbound.buyer_id, why)
     chat_log.set_state(inbound.id, QUEUED, now, attempted=True, unsure=unsure)
     if asks_for_person(app, inbound.text):
@@ -246,15 +279,17 @@ async def _recover_buyer(app: web.Application, buyer_id: str, waiting: List[Inbo
                                    response={"replies": outcome.replies if outcome else [], "handed_off": True})
             return True
         try:
-            replies = await deliver(app, inbound, retry=False)
+            answered = await deliver(app, inbound, retry=False)
         except RasaUnavailable as error:
             log.info("the assistant is still away (%s)", error)
             chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True,
                                unsure=inbound.unsure or error.maybe_handled)
             return False
-        if replies is None:
+        if answered is None:
             chat_log.set_state(inbound.id, QUEUED, app[keys.clock_key](), attempted=True, unsure=True)
             return False
+        await open_tickets(app, answered.tickets)
+        replies = answered.replies
         handed_off = store.open_for_conversation(buyer_id) is not None
         chat_log.finish(inbound.id, buyer_id, ANSWERED, app[keys.clock_key](), reply_lines(replies, inbound.key),
                         response={"replies": replies, "handed_off": handed_off}, attempted=True)

@@ -25,7 +25,6 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/ws/console", console.console_socket, name="console_socket")
 
     app.router.add_get("/api/tickets", tickets_api.list_tickets, name="tickets")
-    app.router.add_post("/api/tickets", tickets_api.create_ticket, name="create_ticket")
     app.router.add_get("/api/tickets/{ticket_id}", tickets_api.get_ticket, name="ticket")
     app.router.add_post("/api/tickets/{ticket_id}/claim", tickets_api.claim, name="claim")
     app.router.add_post("/api/tickets/{ticket_id}/reply", tickets_api.reply, name="reply")

@@ -31,7 +31,6 @@ class Settings:
             one tracker store and lock store (``make run-scaled``), taken in turn, one request each.
         ticket_store_url: SQLAlchemy URL of the ticket store; None = the store's own default.
         agents_file: YAML file of agents who may sign in to the console.
-        action_token: bearer token the action server uses to POST tickets; None disables that endpoint.
         shop_dir: the shop's data directory; None = the repository's data/shop.
         rasa_timeout: seconds to wait for Rasa before telling the buyer it is busy.
         demo_orders: seed the demo orders for each new buyer id (``XIAODIAN_DEMO_ORDERS=1``; make run).
@@ -55,7 +54,6 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     ticket_store_url: Optional[str] = None
     agents_file: Path = DEFAULT_AGENTS_FILE
-    action_token: Optional[str] = None
     shop_dir: Optional[Path] = None
     rasa_timeout: float = 20.0
     #: Give every new buyer of the shop page the demo orders (a demo shop has no real orders).
@@ -93,7 +91,7 @@ def load_secret(env: Mapping[str, str], secret_file: Path = DEFAULT_SECRET_FILE)
 
 def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from the environment (XIAODIAN_RASA_URL, XIAODIAN_TICKETS_URL, XIAODIAN_AGENTS_FILE,
-    XIAODIAN_ACTION_TOKEN, XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET, XIAODIAN_REVIEW_FILE,
+    XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET, XIAODIAN_REVIEW_FILE,
     XIAODIAN_RASA_JWT_SECRET, XIAODIAN_IDENTITY_SECRET, XIAODIAN_PUBLIC_URL, XIAODIAN_TRUST_PROXY,
     XIAODIAN_LIMIT_*, XIAODIAN_MAX_SOCKETS_PER_BUYER, XIAODIAN_TRACKER_URL), with local defaults where one is safe.
 
@@ -125,7 +123,6 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
         rasa_url=rasa_url,
         ticket_store_url=env.get("XIAODIAN_TICKETS_URL") or None,
         agents_file=Path(env.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE),
-        action_token=env.get("XIAODIAN_ACTION_TOKEN") or None,
         shop_dir=Path(env["XIAODIAN_SHOP_DIR"]) if env.get("XIAODIAN_SHOP_DIR") else None,
         demo_orders=env.get("XIAODIAN_DEMO_ORDERS", "") in ("1", "true", "yes"),
         review_file=Path(env.get("XIAODIAN_REVIEW_FILE") or DEFAULT_REVIEW_FILE),

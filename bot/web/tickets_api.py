@@ -1,21 +1,21 @@
-"""The ticket JSON API: the action server creates tickets (bearer token); agents claim, reply, note, resolve.
+"""The ticket JSON API for agents: the queue, one ticket, claim, reply, note, resolve.
 
-Ticket JSON is bot.handoff.ticket.Ticket's own (``Ticket.json()``): one definition on both sides.
+Tickets are opened by this service only: from the assistant's reply (bot.web.delivery.open_tickets) or
+when the assistant is away; nothing outside it can create one. Ticket JSON is bot.handoff.ticket.Ticket's
+own (``Ticket.json()``): one definition on both sides.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from typing import Any, Dict, Optional
 
 from aiohttp import web
-from pydantic import ValidationError
 
 from bot.handoff.store import TicketError, TicketNotFound, TicketTaken
 from bot.handoff.ticket import PRIORITY_RANK, Ticket, TranscriptLine
-from bot.shop.schema import HANDOFF_REASONS
+from bot.handoff.reasons import HANDOFF_REASONS
 from bot.web import keys
 from bot.web.buyer import rating_prompt
 from bot.web.console import agent_only
@@ -54,35 +54,6 @@ def ticket_or_404(request: web.Request) -> Ticket:
             text=json.dumps({"error": "no such ticket 没有这个工单", "field": "ticket_id"}),
             content_type="application/json",
         ) from None
-
-
-def _bearer_ok(request: web.Request) -> Optional[web.Response]:
-    expected = request.app[keys.settings_key].action_token
-    if not expected:
-        return json_error(403, "ticket creation is off: set XIAODIAN_ACTION_TOKEN (web service and actions)")
-    given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
-    if not hmac.compare_digest(given, b"Bearer " + expected.encode()):
-        return json_error(401, "Authorization: Bearer <XIAODIAN_ACTION_TOKEN> required", "Authorization")
-    return None
-
-
-async def create_ticket(request: web.Request) -> web.Response:
-    """POST /api/tickets (action server, bearer token): create, or merge into the chat's open ticket."""
-    refused = _bearer_ok(request)
-    if refused is not None:
-        return refused
-    try:
-        body = await read_json(request)
-        ticket = Ticket.parse_obj(body)
-    except BadRequest as error:
-        return error.response()
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        return json_error(400, f"{field}: {first['msg']}", field)
-    stored = request.app[keys.store_key].create(ticket)
-    await notify_consoles(request.app, stored.id, "created")
-    return web.json_response(ticket_json(stored), status=201)
 
 
 _YES, _NO = ("1", "true", "yes"), ("", "0", "false", "no")

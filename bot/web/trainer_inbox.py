@@ -19,7 +19,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import yaml
 from aiohttp import web
 
-from bot.trainer.apply import SKIP_LABELS, domain_intents
+from bot.trainer.apply import domain_intents
+from bot.trainer.nlu_files import SKIP_LABELS
 from bot.trainer.review import ReviewRow, parse_alternative, read_review, replace_review
 from bot.web import keys
 from bot.web.console import Handler, current_agent

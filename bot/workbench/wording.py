@@ -10,7 +10,7 @@ from pydantic import constr, root_validator, validator
 from bot.shop.data_files import DEFAULT_SHOP_DIR, read_yaml, validate
 from bot.shop.fields import StrictModel, Text
 from bot.shop.replies import template_problems
-from bot.shop.schema import HANDOFF_REASONS
+from bot.handoff.reasons import HANDOFF_REASONS
 
 WORKBENCH_FILE = "workbench.yml"
 #: Templates under this key serve every ticket, after those of its own reasons.

@@ -9,11 +9,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
-from actions.orders import IDENTITY_ENV
+from actions import stores
+from actions.tracker_reading import IDENTITY_ENV
 from bot.identity import METADATA_KEY, sign_identity
+from tests.moments import FIXED_NOW
 
-# A Monday, 40 minutes before the demo shop's 16:00 cut-off.
-FIXED_NOW = "2026-11-23T15:20:00+08:00"
 #: The identity secret the web service would share with the action server.
 IDENTITY_SECRET = "test-identity-secret-0123456789-abcdef"
 
@@ -29,10 +29,8 @@ def fixed_clock(monkeypatch, tmp_path):
     monkeypatch.setenv(IDENTITY_ENV, IDENTITY_SECRET)
     monkeypatch.delenv(shop_context.SHOP_DIR_ENV, raising=False)
     # An empty order store per test, never the repository's var/orders.sqlite (test_orders seeds its own).
-    import actions.orders
-
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty-orders.sqlite'}")
-    monkeypatch.setattr(actions.orders, "_store", None)
+    stores.reset()
 
 
 def make_tracker(
@@ -82,11 +80,6 @@ def run(action, tracker: Tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, events
-
-
-@pytest.fixture
-def shop():
-    return shop_context.current().shop
 
 
 @pytest.fixture

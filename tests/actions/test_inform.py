@@ -8,7 +8,7 @@ from tests.actions.conftest import entity, make_tracker, run
 
 
 def texts(messages):
-    return [m["text"] for m in messages]
+    return [m["text"] for m in messages if m.get("text")]
 
 
 def test_facts_without_a_topic_are_repeated_back(conversation):

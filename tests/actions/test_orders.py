@@ -1,29 +1,26 @@
 """Order questions against a real (SQLite) order store seeded with the demo buyer's orders."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 from rasa_sdk.events import SlotSet
 
-import actions.orders as orders_module
+from actions import stores
 from actions.aftersales import ActionAnswerReturnPolicy
 from actions.handoff import ActionHandleQualityComplaint
 from actions.inform import ActionHandleInform
-from actions.orders import ActionAnswerOrderQuestion, buyer_id
+from actions.orders import ActionAnswerOrderQuestion
+from actions.tracker_reading import buyer_id
 from actions.smalltalk import ActionReplySmalltalk
-from bot.orders.answers import (
-    answer_return_eligibility,
-    answer_track_order,
-    decide_cancel,
-    decide_modification,
-)
+from bot.orders.aftersales import answer_return_eligibility
+from bot.orders.changes import decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id, seed_demo_orders
 from bot.orders.store import OrderStore
 from bot.identity import sign_identity
-from tests.actions.conftest import FIXED_NOW, IDENTITY_SECRET, entity, make_tracker, run, signed
+from tests.actions.conftest import IDENTITY_SECRET, entity, make_tracker, run, signed
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 ADDRESS = "浙江省宁波市鄞州区天童南路588号"
 
 
@@ -31,7 +28,7 @@ ADDRESS = "浙江省宁波市鄞州区天童南路588号"
 def store(tmp_path, monkeypatch, shop):
     url = f"sqlite:///{tmp_path / 'orders.sqlite'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setattr(orders_module, "_store", None)
+    stores.reset()
     store = OrderStore(url)
     seed_demo_orders(store, NOW, shop=shop)
     yield store
@@ -49,7 +46,7 @@ def buyer_tracker(intent, text="", entities=None, slots=None, events=None, buyer
 
 
 def texts(messages):
-    return [m["text"] for m in messages]
+    return [m["text"] for m in messages if m.get("text")]
 
 
 def test_an_order_number_is_answered_for_that_order(store, shop):
@@ -163,7 +160,7 @@ def test_return_rules_in_general_without_an_order_in_question(store, shop):
 
 
 def test_refund_progress_comes_from_the_store(store, shop):
-    from bot.orders.answers import answer_refund_status
+    from bot.orders.aftersales import answer_refund_status
 
     refund = order(store, "refund")
     tracker = buyer_tracker("return_request", "退款什么时候到账", [entity("order_id", refund.id)])
@@ -184,7 +181,7 @@ def test_a_quality_complaint_is_recorded_and_handed_off_with_high_priority(store
     messages, events = run(ActionHandleQualityComplaint(), tracker)
     assert messages and order(store, "signed-3").complaints
     reasons = next(e["value"] for e in events if e.get("name") == "handoff_reasons")
-    assert any("high" in r for r in reasons)
+    assert reasons == [{"key": "complain_quality", "detail": "破损", "priority": "high"}]
 
 
 def test_the_order_number_asked_for_answers_the_pending_question(store, shop):
@@ -195,7 +192,7 @@ def test_the_order_number_asked_for_answers_the_pending_question(store, shop):
 
 
 def test_refund_progress_without_a_number_picks_the_order_with_a_refund_under_way(store, shop):
-    from bot.orders.answers import answer_refund_status
+    from bot.orders.aftersales import answer_refund_status
 
     messages, _ = run(ActionAnswerOrderQuestion(), buyer_tracker("return_request", "退款什么时候到账"))
     assert texts(messages) == [answer_refund_status(shop, order(store, "refund"), NOW).text]

@@ -29,7 +29,7 @@ DOMAIN = {
 
 
 def texts(messages):
-    return [m["text"] for m in messages]
+    return [m["text"] for m in messages if m.get("text")]
 
 
 def validate(tracker):
@@ -137,7 +137,7 @@ def test_out_of_range_is_said_with_the_models_measurements_and_a_colleague_check
     tracker = make_tracker("ask_size", "", slots={"product": product.id, "height": 200.0, "weight": 100.0})
     messages, events = run(ActionAdviseSize(), tracker)
     assert "模特" in messages[0]["text"] and "码" in messages[0]["text"]
-    assert SlotSet("handoff_reasons", ["size_advice: out_of_range"]) in events
+    assert SlotSet("handoff_reasons", [{"key": "size_unknown", "detail": "out_of_range"}]) in events
 
 
 def test_another_garment_after_a_size_answer_reuses_the_measurements(shop):
@@ -250,8 +250,11 @@ def test_a_fact_the_catalogue_lacks_is_not_made_up_and_a_colleague_follows_up(sh
     product, key = lacking[0]
     tracker = make_tracker("ask_product", "?", [entity("attribute", key)], slots={"product": product.id})
     messages, events = run(ActionAnswerProduct(), tracker)
-    assert texts(messages) == [answer_product_question(shop, product, [key]).text]
-    assert SlotSet("handoff_reasons", [f"ask_product: {product.id} {key}"]) in events
+    answer = answer_product_question(shop, product, [key])
+    assert texts(messages) == [answer.text]
+    # The reason says, in words, which fact of which product a colleague must check.
+    assert answer.hand_off_reason.key == "unknown_fact" and product.name in answer.hand_off_reason.detail
+    assert SlotSet("handoff_reasons", [answer.hand_off_reason.dict(exclude_none=True)]) in events
 
 
 def test_a_product_question_without_a_product_asks_which(conversation):

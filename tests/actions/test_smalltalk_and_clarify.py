@@ -58,7 +58,7 @@ def test_the_second_misunderstanding_in_a_row_goes_to_a_person():
                {"event": "action", "name": "action_clarify"}]
     messages, events = run(ActionClarify(), make_tracker("nlu_fallback", "!!!", events=earlier))
     assert "人工" in messages[0]["text"]
-    assert events == [SlotSet("handoff_reasons", ["not_understood_twice"])]
+    assert events == [SlotSet("handoff_reasons", [{"key": "not_understood_twice"}])]
 
 
 def test_an_understood_message_in_between_resets_the_count():
@@ -89,4 +89,4 @@ def test_a_second_message_without_words_in_a_row_goes_to_a_person(conversation):
                                                           input_problems=["no_words"]))
     assert messages[0]["text"] != conversation.bad_input.no_words
     assert "人工" in messages[0]["text"]
-    assert events == [SlotSet("handoff_reasons", ["not_understood_twice"])]
+    assert events == [SlotSet("handoff_reasons", [{"key": "not_understood_twice"}])]

@@ -28,12 +28,13 @@ from bot.stack.launcher import Stack, StackConfig
 from bot.stack.processes import StartError
 from bot.web.buyer_client import BuyerClient
 from bot.web.rasa_client import WEBHOOK_PATH
+from tests.moments import FIXED_NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "xiaodian.tar.gz"
-# A Monday, 40 minutes before the demo shop's 16:00 cut-off.
-FIXED_NOW = "2026-11-23T15:20:00+08:00"
 AGENT, AGENT_PASSWORD = "xiaomei", "session-password-1"
+#: The web service's signing secret for this session: a test that plays a returning shop-page buyer (one
+#: whose widget already holds an id and token) signs that token with it, as the service would have.
 STARTUP_TIMEOUT_S = 600
 RESULTS = ROOT / "results"
 
@@ -142,6 +143,12 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         action_log = stack.service("actions-1").log
     errors = [line for line in action_log.read_text(errors="replace").splitlines() if "Traceback" in line]
     assert not errors, f"the action server logged tracebacks; see {action_log}"
+
+
+@pytest.fixture
+def shop(assistant):
+    """The shop data exactly as the running action server reads it (the session's copy)."""
+    return load_shop(assistant.shop_dir)
 
 
 _session_started = time.time()

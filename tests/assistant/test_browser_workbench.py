@@ -16,11 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import requests
 
 from bot.handoff.store import TicketStore
 from bot.handoff.ticket import Ticket, TranscriptLine
-from bot.orders.store import OrderStore
 from bot.report.synthetic import MonthSpec
 from tests.assistant.conftest import AGENT, AGENT_PASSWORD, FIXED_NOW, ROOT
 from tests.assistant.test_browser_handoff import SHOTS, WAIT_MS, browser, say  # noqa: F401  (browser: a fixture)
@@ -40,14 +38,16 @@ def add_agent(agents_file: Path, name: str, password: str, display: str, role: s
 
 
 def post_ticket(assistant, buyer_id, reasons, priority, at, text):
-    """A ticket as the action server opens it (its token), for a buyer whose message arrived at ``at``."""
+    """A ticket as the web service opens the one an assistant's reply carries (into its store), for a buyer whose
+    message arrived at ``at``."""
     ticket = Ticket(id=f"t-{abs(hash(buyer_id)) % 10**8}", conversation_id=buyer_id, buyer_id=buyer_id, reasons=reasons,
                     priority=priority, summary=[f"买家{buyer_id}：{text}"], created_at=at, updated_at=at,
                     transcript=[TranscriptLine(at=at, sender="buyer", text=text)])
-    response = requests.post(f"{assistant.web_url}/api/tickets", data=ticket.json(), timeout=30, headers={
-        "Authorization": f"Bearer {assistant.stack.secrets.ticket_token}", "Content-Type": "application/json"})
-    assert response.status_code == 201, response.text
-    return response.json()
+    store = TicketStore(assistant.orders_url)
+    try:
+        return store.create(ticket)
+    finally:
+        store.close()
 
 
 def sign_in(context, url: str, name: str, password: str):
@@ -176,7 +176,7 @@ def test_an_agent_works_a_ticket_and_a_supervisor_approves_and_reads_the_report(
     shop_page.screenshot(path=str(SHOTS / "shop_rating.png"), full_page=True)
     shop_page.click("#rating .rating-send")
     shop_page.wait_for_selector("#chat-log li:has-text('谢谢亲的评价')", timeout=WAIT_MS)
-    store = TicketStore(OrderStore(assistant.orders_url).url)
+    store = TicketStore(assistant.orders_url)
     try:
         done = [t for t in store.recent("resolved") if t.outcome == "主管批准让利50元，已改价"][0]
     finally:

@@ -3,7 +3,6 @@ hands off where it must, and survives bad input. Each conversation has its own s
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import pytest
 import yaml
@@ -17,19 +16,12 @@ from bot.shop import (
     decide_bargain,
     load_shop,
 )
-from tests.assistant.conftest import FIXED_NOW
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 
 
 def new_buyer() -> str:
     return f"buyer-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def shop(assistant):
-    """The shop data exactly as the running action server reads it (the session's copy)."""
-    return load_shop(assistant.shop_dir)
 
 
 def test_shipping_time_today_is_computed_for_the_current_time(assistant, shop):
@@ -58,7 +50,7 @@ def test_bargaining_twice_holds_the_price_then_marks_it_for_a_colleague(assistan
     second = assistant.texts(buyer, "能便宜点吗")
     decision = decide_bargain(shop, NOW, attempt=2)
     assert decision.hand_off and second == [decision.text]
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [f"bargain: {decision.reason}"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [decision.hand_off_reason.dict(exclude_none=True)]
 
 
 def test_returns_invoices_and_promotions_come_from_the_policy(assistant, shop):
@@ -88,7 +80,7 @@ def test_asking_for_a_person_records_the_reason(assistant):
     buyer = new_buyer()
     texts = assistant.texts(buyer, "转人工")
     assert texts and any("人工" in t or "同事" in t for t in texts)
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == ["request_human"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [{"key": "request_human"}]
 
 
 def test_not_understood_twice_offers_topics_then_a_person(assistant):
@@ -96,7 +88,7 @@ def test_not_understood_twice_offers_topics_then_a_person(assistant):
     first = assistant.send(buyer, "/nlu_fallback")
     second = assistant.send(buyer, "/nlu_fallback")
     assert first and second
-    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == ["not_understood_twice"]
+    assert assistant.tracker(buyer)["slots"]["handoff_reasons"] == [{"key": "not_understood_twice"}]
 
 
 def test_keyboard_mashing_twice_goes_to_a_person(assistant):
@@ -105,7 +97,7 @@ def test_keyboard_mashing_twice_goes_to_a_person(assistant):
     assistant.send(buyer, "？？？")
     tracker = assistant.tracker(buyer)
     assert [e["parse_data"]["intent"]["name"] for e in tracker["events"] if e["event"] == "user"] == ["nlu_fallback"] * 2
-    assert tracker["slots"]["handoff_reasons"] == ["not_understood_twice"]
+    assert tracker["slots"]["handoff_reasons"] == [{"key": "not_understood_twice"}]
 
 
 @pytest.mark.parametrize(

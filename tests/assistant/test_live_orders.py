@@ -3,28 +3,22 @@ conversations end to end (NLU, rules, actions, the SQLite store seeded for this 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import pytest
 
-from bot.orders.answers import answer_return_eligibility, answer_track_order, decide_modification
+from bot.orders.aftersales import answer_return_eligibility
+from bot.orders.changes import decide_modification
+from bot.orders.tracking import answer_track_order
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id
 from bot.orders.store import OrderStore
-from bot.shop import load_shop
-from tests.assistant.conftest import FIXED_NOW
+from tests.moments import NOW
 
-NOW = datetime.fromisoformat(FIXED_NOW)
 PAGE = {"buyer_id": DEMO_BUYER}
 NEW_ADDRESS = "浙江省宁波市鄞州区天童南路588号 王小明 13800138000"
 
 
 def new_chat() -> str:
     return f"chat-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def shop(assistant):
-    return load_shop(assistant.shop_dir)
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 
-from bot.shop import load_shop
 from bot.shop.product_facts import answer_product_question
 from bot.shop.sizing import answer_size
 from bot.shop.stock import answer_stock
@@ -14,11 +12,6 @@ from bot.shop.stock import answer_stock
 
 def new_buyer() -> str:
     return f"buyer-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def shop(assistant):
-    return load_shop(assistant.shop_dir)
 
 
 def test_size_then_trousers_then_stock_then_pilling(assistant, shop):

@@ -18,11 +18,11 @@ import pytest
 import yaml
 
 from bot.nlu.not_understood import NOT_UNDERSTOOD_PROBLEMS
+from bot.trainer.nlu_files import read_examples
 from bot.trainer.nlu_report import (
     FALLBACK_INTENT,
     Scored,
     plot_threshold_curves,
-    read_labelled_examples,
     score,
     write_report,
 )
@@ -50,7 +50,7 @@ def _fallback_config() -> tuple[float, float]:
 def _evaluate(assistant, name: str, path: Path) -> dict:
     threshold, ambiguity = _fallback_config()
     scored = [Scored.from_parse(text, intent, assistant.parse(text), NOT_UNDERSTOOD_PROBLEMS)
-              for text, intent in read_labelled_examples(path)]
+              for text, intent in read_examples(path)]
     report = score(name, scored, threshold, ambiguity)
     write_report(report, REPORT_DIR)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(REPORT_DIR.glob("*.json"))

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bench.processes import BenchStack
-from bench.scaled import Sent, conversation_problems, read_events
+from bench.integrity import Sent, conversation_problems, read_events
 from bot.handoff.store import TicketStore
 from bot.stack import stores
 from bot.web.buyer_client import BuyerClient

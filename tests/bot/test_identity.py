@@ -19,7 +19,8 @@ def test_a_signed_identity_names_its_buyer_until_it_expires():
     assert buyer_from_metadata(SECRET, {"identity": token}) == "b-1"
 
 
-@pytest.mark.parametrize("token", [None, "", 5, "x.y.z", "a" * 5000, sign_identity("other-secret-0123456789abcdefghijkl", "b-1")])
+@pytest.mark.parametrize("token", [None, "", 5, "x.y.z", "a" * 5000, sign_identity("other-secret-0123456789abcdefghijkl", "b-1")],
+                         ids=["none", "empty", "number", "not-a-jwt", "huge", "signed-by-another"])
 def test_anything_else_names_nobody(token):
     assert verified_buyer(SECRET, token) is None
 

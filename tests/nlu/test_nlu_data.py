@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.trainer.nlu_files import read_examples
+
 PROJECT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = PROJECT / "data" / "nlu"
 TEST_FILE = PROJECT / "tests" / "nlu" / "test_nlu.yml"
@@ -27,16 +29,7 @@ MIN_TEST = 8
 
 def _examples(path):
     """Return [(intent, text)] of a Rasa 3 NLU YAML file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples", "")).splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append((block["intent"], line[2:].strip()))
-    return out
+    return [(intent, text) for text, intent in read_examples(path)]
 
 
 def _by_intent(paths):

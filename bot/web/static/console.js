@@ -20,7 +20,8 @@
   var DECISION = { pending: "待主管审批", approved: "已同意", refused: "已拒绝" };
   var FACTS = { height: ["身高", "cm"], weight: ["体重", "kg"], size: ["尺码", ""], usual_size: ["平时穿", ""],
     fit_preference: ["喜欢", ""], color: ["颜色", ""], amount: ["想便宜", "元"], region: ["地区", ""],
-    courier: ["快递", ""], bargain_attempts: ["议价次数", "次"], angry_words: ["激动的话", ""], buyer_words: ["买家原话", ""] };
+    courier: ["快递", ""], bargain_attempts: ["议价次数", "次"], angry_words: ["激动的话", ""], buyer_words: ["买家原话", ""],
+    handoff_reasons: ["转人工原因", ""] };
 
   function el(tag, text, cls) { var e = document.createElement(tag); if (text != null) e.textContent = text; if (cls) e.className = cls; return e; }
   function showError(text) { $("t-error").textContent = text || ""; $("t-error").hidden = !text; }

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Dict, Iterator, List, Optional, Tuple
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.handoff.store import TicketStore
-from bot.shop import Shop, load_shop
 from tests.bot.orders.conftest import empty_store, postgres_url  # noqa: F401  (postgres_url: a fixture)
+from tests.moments import STORE_NOW
 
-NOW = datetime(2026, 3, 11, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture(scope="session")
-def shop() -> Shop:
-    return load_shop()
+NOW = STORE_NOW
 
 
 def chat(*turns: Tuple, buyer: Optional[str] = "tb_buyer01", page: Optional[str] = None) -> List[Dict[str, Any]]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.handoff.store import TicketNotFound, TicketStateError, TicketTaken
+from bot.handoff.reasons import from_slot
 from bot.handoff.summary import build_ticket
 from bot.handoff.ticket import Ticket, TranscriptLine
 from tests.bot.handoff.conftest import NOW, chat
@@ -15,14 +16,14 @@ from tests.bot.handoff.conftest import NOW, chat
 def _ticket(shop, conversation, reasons, minutes=0, text="转人工", intent="request_human", buyer="tb_a"):
     at = NOW + timedelta(minutes=minutes)
     events = chat(("buyer", text, intent, 0.9))
-    return build_ticket(shop, events, conversation, buyer, at, reasons, ticket_id=f"t-{conversation}")
+    return build_ticket(shop, events, conversation, buyer, at, from_slot(reasons), ticket_id=f"t-{conversation}")
 
 
 def test_queue_urgent_first_then_oldest(store, shop):
     store.create(_ticket(shop, "old-normal", ["request_human"], minutes=0))
-    store.create(_ticket(shop, "new-urgent", ["complain_quality (high)"], minutes=5, text="开线了", intent="complain_quality"))
-    store.create(_ticket(shop, "old-high", ["track_order: 催件"], minutes=1))
-    store.create(_ticket(shop, "older-urgent", ["return_request: 退款被拒"], minutes=2))
+    store.create(_ticket(shop, "new-urgent", [{"key": "complain_quality", "priority": "high"}], minutes=5, text="开线了", intent="complain_quality"))
+    store.create(_ticket(shop, "old-high", [{"key": "late_parcel", "detail": "催件"}], minutes=1))
+    store.create(_ticket(shop, "older-urgent", [{"key": "refund", "detail": "退款被拒"}], minutes=2))
     done = store.create(_ticket(shop, "resolved", ["complain_service"], minutes=-10))
     store.claim(done.id, "小美", at=NOW)
     store.resolve(done.id, "小美", "已道歉", at=NOW)
@@ -37,7 +38,7 @@ def test_second_handoff_merges_into_the_open_ticket(store, shop):
     angry = chat(("buyer", "质量太垃圾了", "complain_quality", 0.7))[0]
     angry["timestamp"] += 60
     events = chat(("buyer", "转人工", "request_human", 0.9)) + [angry]
-    later = build_ticket(shop, events, "c1", "tb_a", NOW + timedelta(minutes=3), ["request_human", "complain_quality (high)"], ticket_id="other")
+    later = build_ticket(shop, events, "c1", "tb_a", NOW + timedelta(minutes=3), from_slot(["request_human", {"key": "complain_quality", "priority": "high"}]), ticket_id="other")
     merged = store.create(later)
     assert merged.id == first.id and merged.status == "claimed" and merged.claimed_by == "小美"
     assert merged.reasons == ["request_human", "complain_quality", "angry_words"]
@@ -93,7 +94,7 @@ def test_lines_notes_and_json_round_trip(store, shop):
         ("slot", "product", "jk-down-01"), ("bot", "亲，建议M码哦～"),
         ("buyer", "人工", "request_human", 0.97),
     )
-    built = build_ticket(shop, events, "c9", "tb_z", NOW, ["request_human"], ticket_id="t9")
+    built = build_ticket(shop, events, "c9", "tb_z", NOW, from_slot(["request_human"]), ticket_id="t9")
     stored = store.create(built)
     assert stored == built
     assert Ticket.parse_raw(stored.json()) == stored

@@ -6,9 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.handoff.reasons import HandoffReason
 from bot.handoff.summary import build_ticket
 from bot.handoff.ticket import Ticket
 from tests.bot.handoff.conftest import NOW, chat
+
+
+def R(key, detail=None, priority=None):
+    return HandoffReason(key=key, detail=detail, priority=priority)
 
 CASES = [
     pytest.param(
@@ -20,7 +25,7 @@ CASES = [
             ("slot", "color", "白色"), ("slot", "size", "M"),
             ("buyer", "转人工", "request_human", 0.97),
         ),
-        ["request_human"],
+        [R("request_human")],
         ["request_human"], "normal",
         ["tb_buyer01", "女款连帽白鸭绒羽绒服", "问尺码→问库存→要求转人工", "身高165cm", "体重55kg", "尺码M", "颜色白色", "买家要求转人工"],
         id="size-stock-human",
@@ -32,7 +37,7 @@ CASES = [
             ("bot", "亲，非常抱歉，麻烦拍照片给我们看看"),
             ("buyer", "什么垃圾质量，我要差评", "complain_quality", 0.64),
         ),
-        ["complain_quality (high)"],
+        [R("complain_quality", priority="high")],
         ["complain_quality", "angry_words"], "urgent",
         ["订单260301123456789012（已签收）", "质量问题投诉", "买家情绪激动", "“什么垃圾质量，我要差评”"],
         id="quality-angry",
@@ -45,7 +50,7 @@ CASES = [
             ("buyer", "再便宜点嘛", "bargain", 0.86),
             ("slot", "bargain_attempts", 2.0),
         ),
-        ["bargain: over_agent_limit", "bargain: repeated_bargain"],
+        [R("bargain_over_limit", "over_agent_limit"), R("bargain_insists", "repeated_bargain")],
         ["bargain_over_limit", "bargain_insists"], "normal",
         ["女款双面羊毛大衣（ct-wool-01）", "议价", "想便宜50元", "议价超出客服权限"],
         id="bargain",
@@ -56,7 +61,7 @@ CASES = [
             ("slot", "order_id", "260228000000000001"),
             ("bot", "亲，包裹已经超过预计时间了，已请同事帮您催件"),
         ),
-        ["track_order: 催件"],
+        [R("late_parcel", "催件")],
         ["late_parcel"], "high",
         ["查物流", "订单260228000000000001", "催件/催发货", "“我的快递怎么一周了还没到”"],
         id="late-parcel",
@@ -66,7 +71,7 @@ CASES = [
             ("buyer", "退款为什么被拒了", "return_request", 0.82),
             ("bot", "亲，已请同事帮您查看"),
         ),
-        ["return_request: 退款被拒"],
+        [R("refund", "退款被拒")],
         ["refund"], "urgent",
         ["申请退换/退款", "退款卡住了", "“退款为什么被拒了”"],
         id="refund",
@@ -77,7 +82,7 @@ CASES = [
             ("buyer", "asdf qwer", "out_of_scope", 0.31),
             ("buyer", "zxcv", "out_of_scope", 0.28),
         ),
-        ["not_understood_twice"],
+        [R("not_understood_twice")],
         ["not_understood_twice"], "normal",
         ["说了别的", "机器人连续两次没听懂", "“zxcv”"],
         id="not-understood",
@@ -87,7 +92,7 @@ CASES = [
             ("buyer", "这条裙子的面料含棉多少", "ask_product", 0.9),
             ("slot", "product", "sk-pleat-01"),
         ),
-        ["ask_product: sk-pleat-01 cotton_share"],
+        [R("unknown_fact", "女款高腰百褶半身裙：含棉量")],
         ["unknown_fact"], "normal",
         ["女款高腰百褶半身裙", "商品资料里没有"],
         id="unknown-fact",
@@ -121,7 +126,7 @@ def test_build_ticket(shop, events, slot_reasons, keys, priority, in_summary):
 
 def test_transcript_keeps_confidence_and_ids(shop):
     events = CASES[0].values[0]
-    ticket = build_ticket(shop, events, "conv-1", "tb_given", NOW, ["request_human"])
+    ticket = build_ticket(shop, events, "conv-1", "tb_given", NOW, [R("request_human")])
     assert ticket.buyer_id == "tb_given" and ticket.product_id == "jk-down-01"
     assert [line.sender for line in ticket.transcript] == ["buyer", "bot", "buyer", "buyer"]
     assert ticket.transcript[0].intent == "ask_size" and ticket.transcript[0].confidence == pytest.approx(0.93)
@@ -132,7 +137,7 @@ def test_transcript_keeps_confidence_and_ids(shop):
 
 def test_long_complaint_is_trimmed(shop):
     words = "衣服洗了一次就缩水成童装了" * 6
-    ticket = build_ticket(shop, chat(("buyer", words, "complain_quality", 0.9)), "c", "b", NOW, ["complain_quality (high)"])
+    ticket = build_ticket(shop, chat(("buyer", words, "complain_quality", 0.9)), "c", "b", NOW, [R("complain_quality", priority="high")])
     assert ticket.summary[-1].endswith("…”") and len(ticket.summary[-1]) < 50
     assert ticket.facts["buyer_words"] == words
 
@@ -148,6 +153,6 @@ def test_a_rewound_turn_shows_once_and_no_identity_is_kept(shop):
         {"event": "bot", "text": "亲，满99包邮哦", "timestamp": now.timestamp()},
         {"event": "user", "text": "转人工", "timestamp": now.timestamp()},
     ]
-    ticket = build_ticket(shop, events, "b-1", "b-1", now, ["request_human"])
+    ticket = build_ticket(shop, events, "b-1", "b-1", now, [R("request_human")])
     assert [line.text for line in ticket.transcript] == ["包邮吗", "亲，满99包邮哦", "转人工"]
     assert "eyJ" not in ticket.json()

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shop import load_shop
+
 from bot.text import load_lexicons
-
-
-@pytest.fixture(scope="module")
-def shop():
-    return load_shop()
 
 
 @pytest.fixture(scope="module")

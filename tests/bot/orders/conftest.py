@@ -3,108 +3,51 @@
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
-import socket
-import subprocess
+import signal
 import tempfile
-from datetime import datetime
+import time
 from pathlib import Path
-from typing import Iterator, List, Optional, Type, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Iterator, Type, TypeVar
 
 import pytest
 
 from bot.orders.seed import DEMO_BUYER, demo_order_id, seed_demo_orders
-from bot.orders.store import OrderStore, SqlStore
-from bot.shop import Shop, load_shop
+from bot.orders.store import OrderStore
+from bot.stack import stores
+from bot.stack.processes import Service, free_port, terminate, wait_ready
+from bot.sql_store import SqlStore
+from tests.moments import STORE_NOW
 
 SqlStoreT = TypeVar("SqlStoreT", bound=SqlStore)
 
 #: A Wednesday, before the 16:00 cut-off: the paid demo order ships today.
-NOW = datetime(2026, 3, 11, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = STORE_NOW
 
 
 @pytest.fixture(scope="session")
-def shop() -> Shop:
-    return load_shop()
-
-
-def _run(cmd: List[str], user: Optional[str]) -> subprocess.CompletedProcess:
-    if user:
-        cmd = ["runuser", "-u", user, "--", *cmd]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-
-
-def _unprivileged_user() -> Optional[str]:
-    # PostgreSQL refuses to run as root: run the throwaway cluster as its own user, else nobody.
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-            return name
-        except KeyError:
-            continue
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster (initdb + pg_ctl, unix socket in a temp dir) and its test database."""
-    missing = [tool for tool in ("initdb", "pg_ctl") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"PostgreSQL not installed ({', '.join(missing)} not on PATH)")
-    user = None
-    if os.geteuid() == 0:
-        user = _unprivileged_user()
-        if user is None or shutil.which("runuser") is None:
-            pytest.skip("running as root, and no unprivileged user/runuser to start PostgreSQL with")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster (bot.stack.stores, as make run-scaled starts one: found off PATH too,
+    run as its own user under root, password auth on loopback) and its ``shop`` database."""
+    why = stores.missing()
+    if why:
+        pytest.fail(f"{why}: run `{stores.INSTALL_HINT}` (make test runs make setup-scaled first)")
     folder = Path(tempfile.mkdtemp(prefix="xiaodian-pg-"))
-    if user:
-        shutil.chown(folder, user=user)
-    data, port = folder / "data", _free_port()
-    started = False
+    cluster = stores.PostgresCluster(folder / "pg", free_port())
+    cluster.initialise()
+    server = Service("postgres", cluster.command(), dict(os.environ), cluster.accepts_connections,
+                     folder / "postgres.log", popen=stores.as_user(stores.postgres_user()))
+    patch = pytest.MonkeyPatch()
     try:
-        done = _run(
-            [
-                "initdb",
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "xiaodian",
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            user,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"initdb failed: {done.stderr.strip()[:300]}")
-        options = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off"
-        done = _run(
-            ["pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"], user
-        )
-        if done.returncode != 0:
-            pytest.skip(f"pg_ctl start failed: {done.stderr.strip()[:300]}")
-        started = True
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(f"postgresql://xiaodian@/postgres?host={folder}&port={port}", future=True)
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("CREATE DATABASE orders_test"))
-        admin.dispose()
-        yield f"postgresql://xiaodian@/orders_test?host={folder}&port={port}"
+        server.start()
+        wait_ready([server], time.perf_counter(), timeout_s=120)
+        cluster.create_databases()
+        # libpq reads the password from the environment: it is never part of the URL.
+        patch.setenv("PGPASSWORD", cluster.password())
+        yield cluster.url("shop")
     finally:
-        if started:
-            _run(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"], user)
+        patch.undo()
+        terminate([server], signal.SIGINT)
         shutil.rmtree(folder, ignore_errors=True)
 
 

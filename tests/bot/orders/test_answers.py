@@ -6,18 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.orders.answers import (
-    HandOff,
+from bot.orders.aftersales import (
     answer_quality_complaint,
     answer_refund_status,
     answer_return_eligibility,
     answer_return_request,
-    answer_track_order,
-    apply_modification,
-    decide_cancel,
-    decide_modification,
-    order_label,
 )
+from bot.orders.changes import apply_modification, decide_cancel, decide_modification
+from bot.orders.tracking import answer_track_order
+from bot.orders.wording import HandOff, order_label
 from bot.orders.seed import DEMO_BUYER
 from bot.shop.replies import MAX_LINES
 
@@ -71,7 +68,7 @@ def test_a_shipped_order_gives_courier_last_scan_and_arrival(seeded, shop):
 def test_a_parcel_past_its_estimate_is_late_apologised_for_and_handed_off(seeded, shop):
     order = demo(seeded, "late")
     answer = answer_track_order(shop, order, NOW)
-    assert answer.facts["late"] is True and answer.facts["hand_off_reason"] == "催件"
+    assert answer.facts["late"] is True and answer.facts["hand_off_reason"] == HandOff.LATE
     assert "抱歉" in answer.text and "EMS" in answer.text
     # The same parcel, asked about on the last day of its estimate plus grace, is not late yet.
     grace = shop.policy.orders.late_after_days

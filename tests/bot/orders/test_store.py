@@ -9,7 +9,8 @@ import pytest
 
 from bot.orders.model import OrderNotFound, OrderStateError
 from bot.orders.seed import DEMO_BUYER, OTHER_BUYER, demo_order_id, seed_demo_orders
-from bot.orders.store import DEFAULT_DB_FILE, OrderStore, default_url
+from bot.orders.store import OrderStore
+from bot.sql_store import DEFAULT_DB_FILE, default_url
 
 from .conftest import NOW, demo
 

@@ -13,12 +13,6 @@ from bot.shop import Shop, load_shop
 from bot.shop.data_files import DEFAULT_SHOP_DIR
 
 
-@pytest.fixture(scope="session")
-def shop() -> Shop:
-    """The repository's own shop data."""
-    return load_shop()
-
-
 class ShopCopy:
     """A copy of data/shop in a temporary directory, edited by tests and loaded again."""
 

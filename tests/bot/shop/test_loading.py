@@ -9,6 +9,7 @@ import pytest
 
 from bot.shop import ShopDataError, load_shop
 from bot.shop.data_files import DEFAULT_SHOP_DIR
+from bot.shop.vocabulary import shop_vocabulary
 
 # Rasa 3.6 treats any YAML under data/ with one of these keys (at any indent) as training data.
 RASA_KEYS = re.compile(r"^\s*(nlu|responses|stories|rules)\s*:", re.MULTILINE)
@@ -29,7 +30,7 @@ def test_shop_files_hold_no_key_rasa_would_load_as_training_data(name):
 
 
 def test_vocabulary_holds_products_couriers_regions_promotions_and_policy_terms(shop):
-    words = shop.vocabulary()
+    words = shop_vocabulary(shop)
     for term in [
         "羽绒服",
         "那件白色外套",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop import answer_promotions, decide_bargain, live_promotions
 from bot.shop.pricing import REASON_OVER_LIMIT, REASON_REPEATED
 from bot.shop.replies import MAX_LINES
@@ -82,7 +83,8 @@ def test_bargain_decision(shop, attempt, amount, hand_off, reason):
     decision = decide_bargain(shop, ON_DUTY, attempt, amount)
     assert decision.hand_off is hand_off
     assert decision.reason == reason
-    assert decision.answer.hand_off_reason == reason
+    expected_key = {REASON_OVER_LIMIT: "bargain_over_limit"}.get(reason, "bargain_insists")
+    assert decision.answer.hand_off_reason == (HandoffReason(key=expected_key, detail=reason) if hand_off else None)
     assert len(decision.text.splitlines()) <= MAX_LINES
     if hand_off:
         assert "同事" in decision.text or "主管" in decision.text

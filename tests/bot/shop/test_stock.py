@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.catalogue import Product
 from bot.shop.replies import MAX_LINES
 from bot.shop.stock import LOW_STOCK, answer_stock, match_colors, match_size, size_words, variant_stock
@@ -158,10 +159,11 @@ def test_one_size_products_say_均码_once(shop):
 
 
 def test_no_stock_data_is_handed_to_a_colleague(shop):
-    answer = answer_stock(shop, _product(stock=None, restock=None), "黑色", "M")
+    product = _product(stock=None, restock=None)
+    answer = answer_stock(shop, product, "黑色", "M")
     assert "同事" in answer.text
     assert answer.facts["status"] == "unknown"
-    assert answer.hand_off_reason == "stock_unknown"
+    assert answer.hand_off_reason == HandoffReason(key="unknown_fact", detail=f"{product.name}：库存")
 
 
 def test_a_missing_count_is_never_guessed(shop):
@@ -169,7 +171,7 @@ def test_a_missing_count_is_never_guessed(shop):
     answer = answer_stock(shop, product, "黑色", "M")
     assert "同事" in answer.text and "有货" not in answer.text
     assert answer.facts["unknown"][0]["size"] == "M"
-    assert answer.hand_off_reason == "stock_unknown"
+    assert answer.hand_off_reason == HandoffReason(key="unknown_fact", detail=f"{product.name}：库存")
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from bot.stack.rasa_server import rasa_arguments
 from bot.stack.secrets import StackSecrets
 
 
-def test_each_start_makes_four_different_strong_secrets():
+def test_each_start_makes_three_different_strong_secrets():
     first, second = StackSecrets.generate(), StackSecrets.generate()
-    values = [first.rasa_jwt, first.actions_token, first.identity, first.ticket_token]
-    assert len(set(values)) == 4 and all(len(v) >= 40 for v in values)
+    values = [first.rasa_jwt, first.actions_token, first.identity]
+    assert len(set(values)) == 3 and all(len(v) >= 40 for v in values)
     assert first != second
 
 
@@ -67,18 +67,22 @@ def test_a_wrong_setting_is_named(changes, message, tmp_path):
 
 def test_the_stacks_folders_and_files_are_owner_only(tmp_path):
     folder = tmp_path / "var"
-    folder.mkdir()
-    (folder / "orders.sqlite").write_text("x")
-    os.chmod(folder / "orders.sqlite", 0o644)
+    (folder / "trainer").mkdir(parents=True)
+    for name in ("orders.sqlite", "trainer/review.csv"):
+        (folder / name).write_text("x")
+        os.chmod(folder / name, 0o644)
+    os.chmod(folder / "trainer", 0o755)
     secure_dir(folder)
-    assert folder.stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o700 and (folder / "trainer").stat().st_mode & 0o777 == 0o700
     assert (folder / "orders.sqlite").stat().st_mode & 0o777 == 0o600
+    assert (folder / "trainer/review.csv").stat().st_mode & 0o777 == 0o600
 
 
 def test_rasa_gets_its_secret_inside_the_process_never_on_the_command_line():
-    arguments = rasa_arguments(["-p", "5005"], b"s" * 40)
+    arguments = rasa_arguments(["-p", "5005"], b"-s" * 20)
     assert arguments[:3] == ["run", "-p", "5005"] and "--enable-api" in arguments
-    assert arguments[arguments.index("--jwt-secret") + 1] == "s" * 40
+    # One argument, so a secret that starts with "-" is not taken for an option.
+    assert f"--jwt-secret={'-s' * 20}" in arguments
     for forbidden in (["--jwt-secret", "x"], ["--auth-token", "x"], ["-t", "x"]):
         with pytest.raises(SystemExit):
             rasa_arguments(forbidden, b"s" * 40)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import sys
 import types
 from argparse import Namespace
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ import pytest
 import yaml
 
 from bot.trainer import apply
-from bot.trainer.apply import apply_labels, normalise, read_examples
+from bot.trainer.apply import apply_labels
+from bot.trainer.nlu_files import normalise, read_examples
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -214,8 +214,7 @@ def test_validation_runs_rasa_data_validate(project, monkeypatch):
 
 def test_cli_flow_holds_out_a_part_and_applies_the_rest(project, monkeypatch, capsys):
     rows = [row(f"{NEW_SIZE}{n}号", "ask_size", f"s{n}") for n in range(10)]
-    monkeypatch.setitem(sys.modules, "bot.trainer.review",
-                        types.SimpleNamespace(read_review=lambda path: rows))
+    monkeypatch.setattr(apply, "read_review", lambda path: rows)
     args = Namespace(review=Path("var/trainer/review.csv"), create_intent=[], dry_run=False,
                      heldout=Path("var/trainer/heldout.yml"), heldout_fraction=0.3, seed=1, no_validate=True)
     assert apply.run(args, project) == 0

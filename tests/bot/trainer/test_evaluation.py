@@ -6,18 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.trainer.apply import read_examples
+from bot.trainer.evaluation import Prediction, compare, evaluate, score, to_prediction, write_report
 from bot.trainer.mining import IntentScore, Parse
-from bot.trainer.evaluation import (
-    Prediction,
-    compare,
-    evaluate,
-    score,
-    split_heldout,
-    to_prediction,
-    write_heldout,
-    write_report,
-)
+from bot.trainer.nlu_files import read_examples, split_heldout, write_heldout
 
 
 class FakeParser:
@@ -118,7 +109,7 @@ def test_split_heldout_is_stratified_reproducible_and_keeps_a_text_on_one_side()
 
 
 def test_split_heldout_leaves_excluded_and_conflicting_texts_to_apply():
-    from bot.trainer.apply import normalise
+    from bot.trainer.nlu_files import normalise
 
     labelled = rows(*[(f"问题{n}", "ask_size") for n in range(4)], ("冲突", "ask_size"), ("冲突", "ask_stock"))
     train, held = split_heldout(labelled, fraction=1.0, exclude={normalise("问题0")})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -14,14 +15,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from bot import rasa_auth
-from bot.handoff.ticket import Ticket, TranscriptLine
+from bot.handoff.ticket import REPLY_PAYLOAD_KEY, Ticket, TranscriptLine
+from bot.web import keys
 from bot.web.agents import Agent, AgentDirectory, hash_password
 from bot.web.app import SERVER_KWARGS, create_app
 from bot.web.rasa_client import WEBHOOK_PATH
 from bot.web.rate_limits import parse_limits
 from bot.web.settings import Settings
 
-ACTION_TOKEN = "test-action-token"
+#: A message FakeRasa answers with a hand-off ticket (reasons may follow: "转人工：complain_quality").
+HANDOFF_TEXT = "转人工"
 PASSWORDS = {"alice": "alice-password", "bob": "bob-password", "boss": "boss-password", "chief": "chief-password"}
 RASA_SECRET = b"test-rasa-jwt-secret-0123456789abcdef"
 IDENTITY_SECRET = b"test-identity-secret-0123456789abcdef"
@@ -91,7 +94,22 @@ class FakeRasa:
                  "buttons": [{"title": "看尺码表", "payload": "/ask_size_chart"}]}
         self.events[sender].append({"event": "bot", "text": reply["text"], "timestamp": now,
                                     "data": {"buttons": reply["buttons"]}})
-        return web.json_response([reply])
+        replies = [reply]
+        if text.startswith(HANDOFF_TEXT):
+            # As the actions do when a person must follow up: the ticket rides on the reply.
+            reasons = [r for r in text[len(HANDOFF_TEXT):].lstrip("：").split(",") if r] or ["request_human"]
+            replies.append({"recipient_id": sender, "custom": {REPLY_PAYLOAD_KEY: self.ticket(sender, reasons)}})
+        return web.json_response(replies)
+
+    @staticmethod
+    def ticket(sender: str, reasons: List[str]) -> Dict[str, Any]:
+        now = datetime.now(timezone.utc)
+        ticket = Ticket(
+            id=f"t-{sender[-8:]}", conversation_id=sender, buyer_id=sender, reasons=reasons,
+            priority="high", summary=["买家要人工"], created_at=now, updated_at=now,
+            transcript=[TranscriptLine(at=now, sender="bot", text="好的，帮您转人工")],
+        )
+        return json.loads(ticket.json())
 
     async def tracker(self, request: web.Request) -> web.Response:
         sender = request.match_info["id"]
@@ -135,7 +153,6 @@ def web_settings(rasa_url: str, tmp_path: Path, agents_file: Path, **changes: An
         rasa_url=rasa_url,
         ticket_store_url=f"sqlite:///{tmp_path / 'tickets.sqlite'}",
         agents_file=agents_file,
-        action_token=ACTION_TOKEN,
         rasa_timeout=2.0,
         rasa_jwt_secret=RASA_SECRET,
         identity_secret=IDENTITY_SECRET,
@@ -221,17 +238,11 @@ async def open_widget(client: TestClient, identity: Dict[str, str], **kwargs: An
     return ws
 
 
-async def open_ticket(client: TestClient, buyer_id: str, reasons: Optional[List[str]] = None) -> Dict[str, Any]:
-    """What the action server does when a person must follow up."""
-    now = datetime.now(timezone.utc)
-    ticket = Ticket(
-        id=f"t-{buyer_id[-8:]}", conversation_id=buyer_id, buyer_id=buyer_id, reasons=reasons or ["request_human"],
-        priority="high", summary=["买家要人工"], created_at=now, updated_at=now,
-        transcript=[TranscriptLine(at=now, sender="bot", text="好的，帮您转人工")],
-    )
-    response = await client.post(
-        "/api/tickets", data=ticket.json(), headers={"Authorization": f"Bearer {ACTION_TOKEN}",
-                                                      "Content-Type": "application/json"}
-    )
-    assert response.status == 201, await response.text()
-    return await response.json()
+async def open_ticket(client: TestClient, buyer: Dict[str, str], reasons: Optional[List[str]] = None
+                      ) -> Dict[str, Any]:
+    """A message after which the assistant hands the buyer to a person (FakeRasa attaches the ticket, as the
+    actions do); the ticket the web service opened from it."""
+    await buyer_says(client, HANDOFF_TEXT + "：" + ",".join(reasons or []), buyer)
+    ticket = client.app[keys.store_key].open_for_conversation(buyer["buyer_id"])
+    assert ticket is not None, "the web service did not open the ticket from the assistant's reply"
+    return json.loads(ticket.json())

@@ -74,7 +74,7 @@ async def test_a_lone_surrogate_is_400_and_the_chat_is_untouched(client, buyer, 
 
 @pytest.mark.parametrize("header", ["Bearer ñ", "Bearer 令牌", "Basic \udcff", "Bearer " + "x" * 8000])
 async def test_non_ascii_or_huge_credentials_are_401(client, header):
-    response = await client.post("/api/tickets", json={}, headers={"Authorization": header.encode(
+    response = await client.get("/api/tickets", headers={"Authorization": header.encode(
         "utf-8", "surrogateescape").decode("latin-1")})
     assert response.status == 401
 

@@ -184,7 +184,7 @@ async def test_the_same_text_twice_is_two_messages_in_history(client, fake_rasa)
 
 async def test_while_a_ticket_is_open_messages_go_to_the_agent_not_rasa(client, fake_rasa):
     buyer = identity_of(await buyer_says(client, "我要人工"))
-    ticket = await open_ticket(client, buyer["buyer_id"])
+    ticket = await open_ticket(client, buyer)
     agent = await sign_in(client, "alice")
     console = await client.ws_connect("/ws/console", headers=agent)
     sent_to_rasa = len(fake_rasa.received)

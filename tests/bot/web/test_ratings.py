@@ -35,7 +35,7 @@ async def timed(make_client, fake_rasa, clock):
 
 async def resolved_chat(client):
     buyer = identity_of(await buyer_says(client, "我要人工"))
-    ticket = await open_ticket(client, buyer["buyer_id"])
+    ticket = await open_ticket(client, buyer)
     alice = await sign_in(client, "alice")
     await client.post(f"/api/tickets/{ticket['id']}/claim", headers=alice)
     await client.post(f"/api/tickets/{ticket['id']}/resolve", json={"outcome": "已答复"}, headers=alice)
@@ -90,5 +90,5 @@ async def test_a_malformed_rating_is_400_naming_the_field(timed, body, field):
 
 async def test_nothing_to_rate_while_a_person_has_the_chat(timed):
     buyer = identity_of(await buyer_says(timed, "我要人工"))
-    await open_ticket(timed, buyer["buyer_id"])
+    await open_ticket(timed, buyer)
     assert (await history_of(timed, buyer))["rating"] is None

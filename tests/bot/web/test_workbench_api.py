@@ -3,6 +3,7 @@ filters, suggested replies and the buyer's side panel (only the buyer's own orde
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -11,7 +12,8 @@ from bot.handoff.ticket import Ticket, TranscriptLine
 from bot.orders.seed import demo_order_id
 from bot.shop import load_shop
 from bot.web.agents import Agent, AgentDirectory
-from tests.bot.web.conftest import ACTION_TOKEN, buyer_says, identity_of, open_ticket, sign_in
+from bot.web import keys
+from tests.bot.web.conftest import buyer_says, identity_of, open_ticket, sign_in
 
 POLICY = load_shop().policy
 LIMIT = POLICY.pricing.agent_discount_max
@@ -24,20 +26,19 @@ async def demo_client(make_client, fake_rasa):
 
 
 async def post_ticket(client, buyer_id, reasons, **fields):
+    """A ticket with the facts, orders and product a test needs, opened as the web service opens the one the
+    assistant's reply carries (its store)."""
     now = datetime.now(timezone.utc)
     ticket = Ticket(id=fields.pop("id", f"t-{buyer_id[-8:]}"), conversation_id=buyer_id, buyer_id=buyer_id,
                     reasons=reasons, priority=fields.pop("priority", "high"), summary=["买家要人工"], created_at=now,
                     updated_at=now, transcript=[TranscriptLine(at=now, sender="buyer", text=fields.pop("text", "转人工"))],
                     **fields)
-    response = await client.post("/api/tickets", data=ticket.json(), headers={
-        "Authorization": f"Bearer {ACTION_TOKEN}", "Content-Type": "application/json"})
-    assert response.status == 201, await response.text()
-    return await response.json()
+    return json.loads(client.app[keys.store_key].create(ticket).json())
 
 
 async def claimed_ticket(client, agent_headers, reasons=("request_human",)):
     buyer = identity_of(await buyer_says(client, "我要人工"))
-    ticket = await open_ticket(client, buyer["buyer_id"], list(reasons))
+    ticket = await open_ticket(client, buyer, list(reasons))
     assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=agent_headers)).status == 200
     return ticket["id"], buyer
 
@@ -66,7 +67,7 @@ async def test_the_holder_transfers_to_a_colleague_and_the_history_says_who_held
 async def test_a_supervisor_assigns_any_ticket_even_from_the_queue(client):
     boss = await sign_in(client, "boss")
     buyer = identity_of(await buyer_says(client, "我要人工"))
-    ticket = await open_ticket(client, buyer["buyer_id"])
+    ticket = await open_ticket(client, buyer)
     done = await client.post(f"/api/tickets/{ticket['id']}/transfer", json={"to": "alice"}, headers=boss)
     assert done.status == 200 and (await done.json())["claimed_by"] == "alice"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.shop import ShopDataError
-from bot.shop.schema import HANDOFF_REASONS
+from bot.handoff.reasons import HANDOFF_REASONS
 from bot.workbench.wording import DEFAULT_KEY, load_workbench
 
 SHOP_DIR = Path(__file__).resolve().parents[3] / "data" / "shop"

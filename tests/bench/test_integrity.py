@@ -7,7 +7,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bench.scaled import ConversationLog, Sent, check_integrity, conversation_problems, missing
+from bench.integrity import ConversationLog, Sent, check_integrity, conversation_problems
+from bench.scaled import missing
 
 
 class Events:
