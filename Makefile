@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup setup-browser setup-scaled check-shop data train orders run run-scaled agent chat validate test test-unit test-stories bench clean
+.PHONY: help setup setup-browser setup-scaled check-shop data train orders run run-scaled agent report chat validate test test-unit test-stories bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,9 +40,14 @@ INSTANCES ?= 2
 run-scaled: train setup-scaled ## Two Rasa instances (INSTANCES=N) on PostgreSQL + Redis behind the web service; Ctrl-C stops it
 	@$(PY) -m bot.stack run --stores shared --instances $(INSTANCES)
 
-agent: setup ## Add an agent for the console, or change their password: make agent NAME=xiaomei
-	@test -n "$(NAME)" || { echo "usage: make agent NAME=<agent name>" >&2; exit 2; }
-	@$(PY) -m bot.web.agents add $(NAME)
+agent: setup ## Add a console agent or change their password (ROLE=agent|trainer|supervisor); REMOVE=1 removes; ROLE alone on a known name changes the role
+	@test -n "$(NAME)" || { echo "usage: make agent NAME=<name> [ROLE=agent|trainer|supervisor] [REMOVE=1]" >&2; exit 2; }
+	@if [ -n "$(REMOVE)" ]; then $(PY) -m bot.web.agents remove $(NAME); \
+	elif [ -n "$(ROLE)" ] && $(PY) -m bot.web.agents role $(NAME) $(ROLE) 2>/dev/null; then :; \
+	else $(PY) -m bot.web.agents add $(NAME) $(if $(ROLE),--role $(ROLE)); fi
+
+report: setup ## The service report as CSV and HTML in var/report/: make report FROM=2026-11-01 TO=2026-11-30 (default: the last 30 days)
+	@$(PY) -m bot.report $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(ARGS)
 
 chat: setup ## Chat with the running assistant in this terminal (start `make run` first)
 	@$(PY) scripts/chat.py $(ARGS)

@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only nlu,cold,stack,scaled,soak,fuzz,train] [--train] [--reference]``: run the
+"""``python -m bench [--quick] [--only nlu,cold,stack,scaled,soak,fuzz,train,report] [--train] [--reference]``: run the
 benchmarks, print their tables and write JSON and PNG files to bench/results/."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import time
 import warnings
 from typing import Any, Callable, Dict, List, Optional
 
-from bench import cold_start, fuzz, load, nlu_latency, reference, report, scaled, soak, training
+from bench import cold_start, fuzz, load, nlu_latency, reference, report, report_month, scaled, soak, training
 from bench.processes import MODEL
 
-BENCHMARKS = ("nlu", "cold", "stack", "scaled", "soak", "fuzz", "train")
+BENCHMARKS = ("nlu", "cold", "stack", "scaled", "soak", "fuzz", "train", "report")
 LEVELS = [1, 20, 100]
 SCALED_LEVELS = [20, 100]
 # The same numbers of buyers again, each pausing between messages as a person does (bench/load.py THINK_S).
@@ -139,8 +139,22 @@ def run_train(args, models: Dict[str, Any]) -> None:
     report.write_json("training", result)
 
 
+def run_report(args, models: Dict[str, Any]) -> None:
+    result = report_month.measure(quick=args.quick)
+    spec = result["spec"]
+    print(report.table(f"Service report on a synthetic month ({spec['buyer_messages']:,} buyer messages, "
+                       f"{spec['tickets']:,} tickets from {spec['first']}, {spec['days']} days): generating it, then "
+                       "the report (figures from the tracker store and tickets, 5 plots, HTML)",
+                       report_month.HEADER, report_month.rows(result)))
+    if result["postgresql_skipped"]:
+        print(f"  PostgreSQL skipped: {result['postgresql_skipped']}. Install it with:  {scaled.INSTALL_HINT}")
+    for run in result["runs"]:
+        print(f"  -> {run['html']}")
+    report.write_json("report_month", result)
+
+
 RUNNERS: Dict[str, Callable] = {"nlu": run_nlu, "cold": run_cold, "stack": run_stack, "scaled": run_scaled,
-                                 "soak": run_soak, "fuzz": run_fuzz, "train": run_train}
+                                 "soak": run_soak, "fuzz": run_fuzz, "train": run_train, "report": run_report}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -7,12 +7,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.shop import ShopDataError, load_shop  # noqa: E402
 from bot.shop.conversation import load_conversation  # noqa: E402
+from bot.workbench.wording import load_workbench  # noqa: E402
 
 
 def main() -> int:
     try:
         shop = load_shop()
         load_conversation()
+        load_workbench()
     except ShopDataError as error:
         print("ERROR: the shop's data files have problems; fix them and run again:", file=sys.stderr)
         print(error, file=sys.stderr)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Literal, Optional, Tuple
 
-from pydantic import BaseModel, Extra, validator
+from pydantic import BaseModel, Extra, conint, validator
 
 Priority = Literal["urgent", "high", "normal"]
 Status = Literal["open", "claimed", "resolved"]
 Sender = Literal["buyer", "bot", "agent"]
+#: How the holder of a ticket changed: claimed from the queue, taken over from a colleague, handed to a
+#: named colleague, put back in the queue, or resolved.
+HolderChange = Literal["claimed", "taken_over", "transferred", "released", "resolved"]
+#: A price concession (改价/让利) or a compensation (补偿) an agent gives a buyer.
+ConcessionKind = Literal["discount", "compensation"]
+ConcessionStatus = Literal["pending", "approved", "refused"]
 
 #: Sort order of priorities: urgent first.
 PRIORITY_RANK: Dict[str, int] = {"urgent": 0, "high": 1, "normal": 2}
@@ -56,6 +62,67 @@ class Note(_Model):
     _at = validator("at", allow_reuse=True)(_aware)
 
 
+class Assignment(_Model):
+    """One change of who holds the ticket (the ticket's history of holders).
+
+    Attributes:
+        kind: what happened (HolderChange).
+        by: the agent who did it.
+        to: who holds the ticket afterwards; None when it went back to the queue or was resolved.
+        note: why, in the agent's words (a transfer's note to the colleague).
+    """
+
+    at: datetime
+    kind: HolderChange
+    by: str
+    to: Optional[str] = None
+    note: Optional[str] = None
+
+    _at = validator("at", allow_reuse=True)(_aware)
+
+
+class Concession(_Model):
+    """A concession asked for on the ticket, and the decision on it.
+
+    Attributes:
+        id: the store's number for it (0 before it is stored).
+        requested_by: the agent who asked.
+        kind: ``discount`` (a lower price) or ``compensation`` (money back for a problem).
+        amount: yuan.
+        within_limit: the amount was within what the requester may grant alone, so it needed nobody's approval.
+        status: ``pending`` until a supervisor decides; ``approved`` or ``refused``.
+    """
+
+    id: int = 0
+    at: datetime
+    requested_by: str
+    kind: ConcessionKind
+    amount: float
+    reason: str
+    order_id: Optional[str] = None
+    within_limit: bool = False
+    status: ConcessionStatus = "pending"
+    decided_by: Optional[str] = None
+    decided_at: Optional[datetime] = None
+    decision_note: Optional[str] = None
+
+    _at = validator("at", allow_reuse=True)(_aware)
+
+    @validator("decided_at")
+    def _decided_aware(cls, value: Optional[datetime]) -> Optional[datetime]:
+        return None if value is None else _aware(value)
+
+
+class Rating(_Model):
+    """The buyer's satisfaction with the service, asked for when the ticket is resolved."""
+
+    score: conint(ge=1, le=5)  # type: ignore[valid-type]
+    comment: Optional[str] = None
+    at: datetime
+
+    _at = validator("at", allow_reuse=True)(_aware)
+
+
 class Ticket(_Model):
     """A chat handed to a person.
 
@@ -73,6 +140,9 @@ class Ticket(_Model):
         status: ``open`` -> ``claimed`` -> ``resolved``.
         claimed_by, outcome: who took it and how it ended.
         transcript, notes: the chat and the agents' notes, oldest first.
+        history: who held it and when (claims, take-overs, transfers, resolving), oldest first.
+        concessions: concessions asked for and decided on this ticket, oldest first.
+        rating: the buyer's rating of the service, once given.
     """
 
     id: str
@@ -92,6 +162,9 @@ class Ticket(_Model):
     updated_at: datetime
     transcript: List[TranscriptLine] = []
     notes: List[Note] = []
+    history: List[Assignment] = []
+    concessions: List[Concession] = []
+    rating: Optional[Rating] = None
 
     _times = validator("created_at", "updated_at", allow_reuse=True)(_aware)
 
@@ -99,6 +172,12 @@ class Ticket(_Model):
     def priority_rank(self) -> Tuple[int, datetime, str]:
         """Sort key of the queue: urgent first, then the oldest, then by id (stable)."""
         return (PRIORITY_RANK[self.priority], self.created_at, self.id)
+
+    @property
+    def resolved_at(self) -> Optional[datetime]:
+        """When it was resolved (its last ``resolved`` change), else None."""
+        times = [change.at for change in self.history if change.kind == "resolved"]
+        return times[-1] if times and self.status == "resolved" else None
 
     @property
     def active(self) -> bool:

@@ -57,6 +57,24 @@ class Handoff(StrictModel):
     agent_joined: Text
 
 
+class RatingLines(StrictModel):
+    """Asking the buyer to rate the service when an agent has resolved their chat."""
+
+    #: The question; {agent} is the display name of the agent who resolved it.
+    ask: Text
+    #: What each score means, from 1 (worst) to 5 (best): five lines.
+    scores: List[Text]
+    comment_placeholder: Text
+    thanks: Text
+
+    @root_validator(skip_on_failure=True)
+    def _five_scores(cls, values: dict) -> dict:
+        if len(values["scores"]) != 5:
+            raise ValueError(f"scores: give exactly 5 lines, from 1 (worst) to 5 (best); got {len(values['scores'])} "
+                             "评分说明必须正好5条")
+        return values
+
+
 class OrderLines(StrictModel):
     ask_order_id: Text
     which_order: Text
@@ -95,6 +113,7 @@ _ALLOWED = {
     "product": {"name", "fabric", "colors", "sizes", "price", "product_sizes", "facts", "note", "names",
                 "height", "weight"},
     "inform": {"facts"},
+    "rating": {"agent"},
 }
 
 
@@ -109,6 +128,7 @@ class Conversation(StrictModel):
     orders: OrderLines
     product: ProductLines
     inform: InformLines
+    rating: RatingLines
 
     @root_validator(skip_on_failure=True)
     def _usable_templates(cls, values: dict) -> dict:

@@ -450,6 +450,17 @@ class Handoff(StrictModel):
         return value
 
 
+class Console(StrictModel):
+    """The agents' console: when a waiting buyer is highlighted, whether an urgent ticket rings, rating window."""
+
+    #: A buyer whose last message has waited this long for an agent is highlighted in the queue.
+    wait_warning_minutes: conint(strict=True, ge=1, le=240) = 3  # type: ignore[valid-type]
+    #: A new urgent ticket plays a sound in the console (besides the badge).
+    urgent_sound: StrictBool = True
+    #: For how long after a ticket is resolved the buyer's page still offers to rate the service.
+    rating_window_hours: conint(strict=True, ge=1, le=720) = 24  # type: ignore[valid-type]
+
+
 class Policy(StrictModel):
     """The whole shop policy, as in data/shop/policy.yml."""
 
@@ -470,6 +481,7 @@ class Policy(StrictModel):
     payment: Payment
     orders: OrderHandling
     handoff: Handoff
+    console: Console = Console()
     #: Shop words buyers use (七天无理由, 运费险...): added to the tokenizer's dictionary.
     glossary: List[Text] = []
 

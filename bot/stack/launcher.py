@@ -251,6 +251,9 @@ class Stack:
                 log_dir / f"rasa-{n}.log", cwd=REPO_DIR))
         if config.with_actions_and_web:
             web_env = {**base, **secrets.for_web(), "XIAODIAN_RASA_URL": ",".join(self.rasa_urls)}
+            if self.tracker_db_url:
+                # The service report reads the conversations where Rasa keeps them (no password in the URL).
+                web_env["XIAODIAN_TRACKER_URL"] = self.tracker_db_url
             web_url = f"http://{HOST}:{self.ports['web']}"
             self.services.append(Service(
                 "web", [python(), "-m", "bot.web", "--port", str(self.ports["web"])], web_env,

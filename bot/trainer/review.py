@@ -7,6 +7,7 @@ written ``intent (0.1234)``; reasons are joined with ``;``. label and note start
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -145,3 +146,20 @@ def write_review(rows: List[ReviewRow], path: Path) -> None:
 def read_review(path: Path) -> List[ReviewRow]:
     """Reads CSV or YAML by the file's extension."""
     return (read_yaml if Path(path).suffix in (".yml", ".yaml") else read_csv)(path)
+
+
+def replace_review(rows: List[ReviewRow], path: Path) -> None:
+    """Writes the review file atomically (a temp file beside it in the same format, then a rename): a reader
+    (apply, Excel, the inbox page) sees the old file or the new one, never half. The file is the owner's only
+    (0600): the messages are masked, but they are still buyers' words."""
+    path = Path(path)
+    # Keep the suffix: write_review picks CSV or YAML by it.
+    tmp = path.with_name(f".{path.stem}.writing-{os.getpid()}{path.suffix}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        write_review(list(rows), tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -5,9 +5,13 @@ Add or update an agent (prompts for the password twice)::
     python -m bot.web.agents add xiaomei --display-name 小美
     echo 'secret' | python -m bot.web.agents add xiaomei --password-stdin
     python -m bot.web.agents add laowang --role trainer    # may also label messages in /inbox
+    python -m bot.web.agents add lihua --role supervisor   # sees every ticket, approves concessions, reads the report
+    python -m bot.web.agents role xiaomei supervisor       # change a role (the password stays)
+    python -m bot.web.agents remove xiaomei                # signs them out at once: the file is read on every request
 
-A row's ``role`` is ``agent`` (the default, also for files written before roles existed) or
-``trainer`` (an agent who may also label the trainer's review file).
+A row's ``role`` is ``agent`` (the default, also for files written before roles existed), ``trainer``
+(an agent who may also label the trainer's review file) or ``supervisor`` (an agent who also sees every
+ticket, approves concessions above the agents' limit and reads the service report).
 
 There is no default agent and no default password: without the file nobody can sign in.
 """
@@ -34,8 +38,8 @@ from bot.web.settings import DEFAULT_AGENTS_FILE
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 MIN_PASSWORD = 8
-AGENT, TRAINER = "agent", "trainer"
-ROLES = (AGENT, TRAINER)
+AGENT, TRAINER, SUPERVISOR = "agent", "trainer", "supervisor"
+ROLES = (AGENT, TRAINER, SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,18 @@ class Agent:
     name: str
     display_name: str
     password_hash: str
-    #: ``agent`` or ``trainer``; a trainer can do everything an agent can, and label in /inbox.
+    #: ``agent``, ``trainer`` or ``supervisor``; trainers and supervisors can do everything an agent can,
+    #: a trainer also labels in /inbox, a supervisor also sees every ticket, decides concessions and reads
+    #: the report.
     role: str = AGENT
 
     @property
     def is_trainer(self) -> bool:
         return self.role == TRAINER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == SUPERVISOR
 
 
 def hash_password(password: str) -> str:
@@ -134,6 +144,17 @@ class AgentDirectory:
         """Add or replace one agent; the file is written with mode 0600."""
         agents = self.load()
         agents[agent.name] = agent
+        self._write(agents)
+
+    def remove(self, name: str) -> bool:
+        """Remove one agent (they are signed out on their next request); False when there was none."""
+        agents = self.load()
+        if agents.pop(name, None) is None:
+            return False
+        self._write(agents)
+        return True
+
+    def _write(self, agents: Dict[str, Agent]) -> None:
         rows: List[dict] = [
             {"name": a.name, "display_name": a.display_name, "role": a.role, "password_hash": a.password_hash}
             for a in agents.values()
@@ -149,24 +170,47 @@ class AgentDirectory:
         os.replace(tmp, self.path)
 
 
+ROLE_HELP = ("agent (default for a new name); trainer: may also label in /inbox; supervisor: sees every ticket, "
+             "approves concessions, reads the report")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.web.agents", description="Manage console agents.")
     sub = parser.add_subparsers(dest="command", required=True)
+    default_file = Path(os.environ.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE)
     add = sub.add_parser("add", help="add an agent, or change an agent's password or role")
     add.add_argument("name", help="sign-in name: lower-case letters, digits, - _ .")
     add.add_argument("--display-name", help="name shown to colleagues (default: the sign-in name)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    add.add_argument(
-        "--role", choices=ROLES, help="agent (default for a new name), or trainer: may also label in /inbox"
-    )
-    add.add_argument(
-        "--file", type=Path, default=Path(os.environ.get("XIAODIAN_AGENTS_FILE") or DEFAULT_AGENTS_FILE)
-    )
+    add.add_argument("--role", choices=ROLES, help=ROLE_HELP)
+    add.add_argument("--file", type=Path, default=default_file)
+    remove = sub.add_parser("remove", help="remove an agent (signed out at once)")
+    remove.add_argument("name")
+    remove.add_argument("--file", type=Path, default=default_file)
+    role = sub.add_parser("role", help="change an agent's role (the password stays)")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES, help=ROLE_HELP)
+    role.add_argument("--file", type=Path, default=default_file)
     args = parser.parse_args(argv)
 
     if not NAME_PATTERN.match(args.name):
         print("ERROR: name must be lower-case letters, digits, - _ . (up to 32)", file=sys.stderr)
         return 2
+    directory = AgentDirectory(args.file)
+    if args.command == "remove":
+        if not directory.remove(args.name):
+            print(f"ERROR: no agent {args.name} in {args.file}", file=sys.stderr)
+            return 1
+        print(f"Removed {args.name} from {args.file} (signed out on their next request)")
+        return 0
+    if args.command == "role":
+        old = directory.get(args.name)
+        if old is None:
+            print(f"ERROR: no agent {args.name} in {args.file}; add them first", file=sys.stderr)
+            return 1
+        directory.save(Agent(old.name, old.display_name, old.password_hash, args.role))
+        print(f"{args.name} ({old.display_name}) is now {args.role} in {args.file}")
+        return 0
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -177,7 +221,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     if len(password) < MIN_PASSWORD:
         print(f"ERROR: the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
         return 2
-    directory = AgentDirectory(args.file)
     old = directory.get(args.name)
     display = args.display_name or (old.display_name if old else args.name)
     # Changing a password keeps the role unless --role says otherwise.

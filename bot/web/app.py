@@ -26,6 +26,7 @@ from bot.web.routes import setup_routes
 from bot.web.settings import Settings
 from bot.web.signing import Signer
 from bot.web.sockets import SocketRegistry
+from bot.workbench.wording import load_workbench
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ def create_app(settings: Settings, *, clock: Optional[Callable[[], datetime]] = 
     app[keys.settings_key] = settings
     app[keys.shop_key] = load_shop(settings.shop_dir)
     app[keys.conversation_key] = load_conversation(settings.shop_dir)
+    app[keys.workbench_key] = load_workbench(settings.shop_dir)
     app[keys.agents_key] = AgentDirectory(settings.agents_file)
     app[keys.signer_key] = Signer(settings.secret)
     app[keys.clock_key] = clock or utc_now

@@ -19,16 +19,19 @@ import json
 import logging
 import re
 import secrets
+from datetime import timedelta
 from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot.handoff.ticket import Ticket
+from bot.handoff.store import TicketError
+from bot.handoff.ticket import Rating, Ticket
 from bot.orders.seed import seed_demo_orders
 from bot.shop import Product
 from bot.web import keys
 from bot.web.chat_log import ANSWERED, DONE_STATES, SENDING, ChatLine, Inbound
 from bot.web.delivery import Outcome, first_try, route_to_ticket
+from bot.web.live import notify_consoles
 from bot.web.pages import render
 from bot.web.requests import BadRequest, checked_text, client_address, json_error, message_text, origin_allowed, read_json
 
@@ -42,6 +45,7 @@ TOKEN_HEADER = "X-Buyer-Token"
 #: Seconds a socket has to say who it is before it is closed.
 SOCKET_AUTH_S = 10.0
 MAX_PAYLOAD = 512
+MAX_COMMENT = 500
 
 
 # ------------------------------------------------------------------ shop page
@@ -245,7 +249,67 @@ async def history(request: web.Request) -> web.Response:
         return error.response()
     messages = [_line_json(line) for line in app[keys.chat_log_key].lines(buyer_id)]
     handed_off = app[keys.store_key].open_for_conversation(buyer_id) is not None
-    return web.json_response({"messages": messages, "handed_off": handed_off})
+    rating = None if handed_off else _rating_to_ask(app, buyer_id)
+    return web.json_response({"messages": messages, "handed_off": handed_off, "rating": rating})
+
+
+# ------------------------------------------------------------------ satisfaction
+def _rateable(app: web.Application, buyer_id: str) -> Optional[Ticket]:
+    """The buyer's latest resolved ticket while it may still be rated (policy console.rating_window_hours)."""
+    ticket = app[keys.store_key].latest_resolved_for_conversation(buyer_id)
+    if ticket is None or ticket.rating is not None or ticket.resolved_at is None:
+        return None
+    window = timedelta(hours=app[keys.shop_key].policy.console.rating_window_hours)
+    return ticket if app[keys.clock_key]() - ticket.resolved_at <= window else None
+
+
+def rating_prompt(app: web.Application, ticket_id: str, agent_display: str) -> Dict[str, Any]:
+    """What the buyer's page shows to ask for a rating of the ticket (conversation.yml ``rating``)."""
+    wording = app[keys.conversation_key].rating
+    return {"ticket_id": ticket_id, "ask": wording.ask.format(agent=agent_display), "scores": list(wording.scores),
+            "comment_placeholder": wording.comment_placeholder}
+
+
+def _rating_to_ask(app: web.Application, buyer_id: str) -> Optional[Dict[str, Any]]:
+    ticket = _rateable(app, buyer_id)
+    if ticket is None:
+        return None
+    agent = app[keys.agents_key].get(ticket.claimed_by or "")
+    return rating_prompt(app, ticket.id, agent.display_name if agent else (ticket.claimed_by or ""))
+
+
+async def rate(request: web.Request) -> web.Response:
+    """POST /api/buyer/rating {buyer_id, ticket_id, score: 1-5, comment?} with X-Buyer-Token: the buyer rates the
+    service of their latest resolved ticket, once, within the policy's window."""
+    app = request.app
+    refusal = app[keys.limiter_key].hit("address_messages", client_address(request, app[keys.settings_key].trust_proxy))
+    if refusal:
+        return _too_many(refusal)
+    try:
+        body = await read_json(request)
+        buyer_id = _authenticate(request, body.get("buyer_id"), request.headers.get(TOKEN_HEADER))
+        score = body.get("score")
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+            raise BadRequest("score must be a whole number from 1 to 5 请选择1到5分", "score")
+        comment = body.get("comment")
+        if comment is not None:
+            comment = checked_text(comment, "comment", MAX_COMMENT).strip() or None
+        ticket_id = body.get("ticket_id")
+        if not isinstance(ticket_id, str) or not ticket_id:
+            raise BadRequest("ticket_id is required", "ticket_id")
+    except BadRequest as error:
+        return error.response()
+    ticket = _rateable(app, buyer_id)
+    if ticket is None or ticket.id != ticket_id:
+        # Another buyer's ticket, an old one, one rated already: all the same to the buyer.
+        return json_error(409, "this service can no longer be rated 这次服务已评价或已超过评价时间", "ticket_id")
+    try:
+        app[keys.store_key].rate(ticket.id, Rating(score=score, comment=comment, at=app[keys.clock_key]()))
+    except TicketError:
+        return json_error(409, "this service can no longer be rated 这次服务已评价或已超过评价时间", "ticket_id")
+    await notify_consoles(app, ticket.id, "rated")
+    return web.json_response({"thanks": app[keys.conversation_key].rating.thanks, "token": _fresh_token(app, buyer_id)},
+                             status=201)
 
 
 # ------------------------------------------------------------------ socket

@@ -18,6 +18,7 @@ from bot.web import keys
 from bot.web.agents import Agent
 from bot.web.pages import render
 from bot.web.requests import client_address, json_error, origin_allowed
+from bot.workbench.words import reason_words
 
 COOKIE = "xiaodian_session"
 SESSION_SECONDS = 12 * 3600
@@ -62,6 +63,19 @@ def agent_only(handler: Handler) -> Handler:
     return wrapper
 
 
+def supervisor_only(handler: Handler) -> Handler:
+    """Like agent_only, and the agent must be a supervisor (403 JSON otherwise)."""
+
+    @functools.wraps(handler)
+    @agent_only
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        if not request["agent"].is_supervisor:
+            return json_error(403, "for supervisors only 仅主管可以操作")
+        return await handler(request)
+
+    return wrapper
+
+
 def _login_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
     directory = request.app[keys.agents_key]
     return render(
@@ -79,7 +93,12 @@ async def console_page(request: web.Request) -> web.Response:
     agent = current_agent(request)
     if agent is None:
         return _login_page(request)
-    return render("console.html", agent=agent)
+    policy = request.app[keys.shop_key].policy
+    keys_ = list(policy.handoff.reasons)
+    reasons = list(zip(keys_, reason_words(policy, keys_)))
+    return render("console.html", agent=agent, timezone=policy.shop.timezone, reasons=reasons,
+                  wait_warning_minutes=policy.console.wait_warning_minutes,
+                  urgent_sound=policy.console.urgent_sound)
 
 
 async def _form(request: web.Request) -> Tuple[str, str]:

@@ -20,11 +20,14 @@ from bot.web.rate_limits import RateLimiter
 from bot.web.settings import Settings
 from bot.web.signing import Signer
 from bot.web.sockets import SocketRegistry
+from bot.workbench.wording import Workbench
 
 settings_key = web.AppKey("settings", Settings)
 shop_key = web.AppKey("shop", Shop)
 #: The shop's conversation wording (data/shop/conversation.yml): what the service itself says to buyers.
 conversation_key = web.AppKey("conversation", Conversation)
+#: The agents' workbench wording (data/shop/workbench.yml): quick phrases and suggested-reply templates.
+workbench_key = web.AppKey("workbench", Workbench)
 store_key = web.AppKey("store", TicketStore)
 #: The order store on the same database: demo orders for new shop-page buyers (settings.demo_orders).
 order_store_key = web.AppKey("order_store", OrderStore)

@@ -43,6 +43,9 @@ class Settings:
         limits: the rate limits (bot.web.rate_limits.LIMIT_SETTINGS).
         max_sockets_per_buyer: open chat widgets (sockets) one buyer may have at once.
         buyer_token_s: how long a buyer's token lasts; each message renews it.
+        tracker_store_url: SQLAlchemy URL of Rasa's SQL tracker store, read by the service report; None: the
+            report has the tickets' figures only (``make run`` passes var/tracker.db, ``make run-scaled`` the
+            shared PostgreSQL database, its password in ``PGPASSWORD``).
         recovery_interval_s: how soon waiting messages are retried while the assistant is unreachable;
             the pause doubles with each failed round up to ``recovery_max_pause_s``.
     """
@@ -65,6 +68,7 @@ class Settings:
     buyer_token_s: int = 7 * 24 * 3600
     recovery_interval_s: float = 1.0
     recovery_max_pause_s: float = 5.0
+    tracker_store_url: Optional[str] = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -89,7 +93,7 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
     """Settings from the environment (XIAODIAN_RASA_URL, XIAODIAN_TICKETS_URL, XIAODIAN_AGENTS_FILE,
     XIAODIAN_SHOP_DIR, XIAODIAN_WEB_SECRET, XIAODIAN_REVIEW_FILE,
     XIAODIAN_RASA_JWT_SECRET, XIAODIAN_IDENTITY_SECRET, XIAODIAN_PUBLIC_URL, XIAODIAN_TRUST_PROXY,
-    XIAODIAN_LIMIT_*, XIAODIAN_MAX_SOCKETS_PER_BUYER), with local defaults where one is safe.
+    XIAODIAN_LIMIT_*, XIAODIAN_MAX_SOCKETS_PER_BUYER, XIAODIAN_TRACKER_URL), with local defaults where one is safe.
 
     Raises:
         ValueError: a setting that is missing or wrong, named (at start-up, rather than every buyer being
@@ -128,4 +132,5 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
         trust_proxy=env.get("XIAODIAN_TRUST_PROXY", "") in ("1", "true", "yes"),
         limits=parse_limits(env),
         max_sockets_per_buyer=int(sockets),
+        tracker_store_url=env.get("XIAODIAN_TRACKER_URL") or None,
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -22,7 +21,7 @@ from aiohttp import web
 
 from bot.trainer.apply import domain_intents
 from bot.trainer.nlu_files import SKIP_LABELS
-from bot.trainer.review import ReviewRow, parse_alternative, read_review, write_review
+from bot.trainer.review import ReviewRow, parse_alternative, read_review, replace_review
 from bot.web import keys
 from bot.web.console import Handler, current_agent
 from bot.web.pages import render
@@ -49,19 +48,8 @@ def load_rows(path: Path) -> List[ReviewRow]:
 
 
 def save_rows(rows: Sequence[ReviewRow], path: Path) -> None:
-    """Writes the review file atomically: a temp file beside it (same format), then a rename.
-
-    A reader (apply, Excel, another trainer's request) sees the old file or the new one, never half.
-    """
-    path = Path(path)
-    # Keep the suffix: write_review picks CSV or YAML by it.
-    tmp = path.with_name(f".{path.stem}.inbox-{os.getpid()}{path.suffix}")
-    try:
-        write_review(list(rows), tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Writes the review file atomically (bot.trainer.review.replace_review): never half a file."""
+    replace_review(list(rows), path)
 
 
 def known_intents(project_root: Path = REPO_DIR) -> List[str]:

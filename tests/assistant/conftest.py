@@ -53,8 +53,9 @@ class Assistant:
     web service's buyer API, the way a shop-page buyer really comes in.
     """
 
-    def __init__(self, stack: Stack, shop_dir: Path, orders_url: str = ""):
+    def __init__(self, stack: Stack, shop_dir: Path, orders_url: str = "", agents_file: Optional[Path] = None):
         self.stack = stack
+        self.agents_file = agents_file
         self.rasa_url = stack.rasa_url
         self.web_url = stack.web_url
         self.shop_dir = shop_dir
@@ -117,7 +118,8 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
                    input=AGENT_PASSWORD + "\n", text=True, check=True, cwd=ROOT,
                    env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
     config = StackConfig(
-        stores="memory", fixed_ports=False, state_dir=work / "var", log_dir=work / "logs",
+        # Conversations in SQLite as with make run: the service report reads them (tracker store URL from the launcher).
+        stores="local", fixed_ports=False, state_dir=work / "var", log_dir=work / "logs",
         env={
             "XIAODIAN_NOW": FIXED_NOW,
             "XIAODIAN_SHOP_DIR": str(shop_dir),
@@ -137,7 +139,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
             stack.wait_ready(timeout_s=STARTUP_TIMEOUT_S)
         except StartError as error:
             pytest.fail(f"the assistant did not start: {error}")
-        yield Assistant(stack, shop_dir, orders_url)
+        yield Assistant(stack, shop_dir, orders_url, agents_file)
         action_log = stack.service("actions-1").log
     errors = [line for line in action_log.read_text(errors="replace").splitlines() if "Traceback" in line]
     assert not errors, f"the action server logged tracebacks; see {action_log}"

@@ -68,6 +68,69 @@
       });
   }
 
+  // Rating the service when an agent has resolved the chat: 1-5 stars and an optional comment, once.
+  function askRating(rating) {
+    if (!rating || document.getElementById("rating")) return;
+    var li = document.createElement("li");
+    li.className = "msg msg-rating";
+    li.id = "rating";
+    var ask = document.createElement("p");
+    ask.textContent = rating.ask;
+    li.appendChild(ask);
+    var stars = document.createElement("div");
+    stars.className = "stars";
+    var chosen = 0;
+    var label = document.createElement("span");
+    label.className = "star-label";
+    rating.scores.forEach(function (words, i) {
+      var star = document.createElement("button");
+      star.type = "button";
+      star.className = "star";
+      star.textContent = "★";
+      star.title = words;
+      star.setAttribute("aria-label", (i + 1) + "星 " + words);
+      star.dataset.score = String(i + 1);
+      star.addEventListener("click", function () {
+        chosen = i + 1;
+        label.textContent = words;
+        Array.prototype.forEach.call(stars.querySelectorAll(".star"), function (s, j) { s.classList.toggle("on", j <= i); });
+        send.disabled = false;
+      });
+      stars.appendChild(star);
+    });
+    stars.appendChild(label);
+    li.appendChild(stars);
+    var comment = document.createElement("input");
+    comment.className = "rating-comment";
+    comment.maxLength = 500;
+    comment.placeholder = rating.comment_placeholder;
+    li.appendChild(comment);
+    var send = document.createElement("button");
+    send.type = "button";
+    send.className = "rating-send";
+    send.textContent = "提交评价";
+    send.disabled = true;
+    send.addEventListener("click", function () {
+      var id = identity() || {};
+      send.disabled = true;
+      fetch("/api/buyer/rating", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Buyer-Token": id.token || "" },
+        body: JSON.stringify({ buyer_id: id.buyer_id, ticket_id: rating.ticket_id, score: chosen,
+                               comment: comment.value.trim() || null })
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          li.remove();
+          if (response.status === 201) { saveIdentity(id.buyer_id, body.token); bubble("system", body.thanks); }
+          else { showError(body.error || "评价没有提交成功"); }
+        });
+      }).catch(function () { send.disabled = false; showError("网络不太好，评价没提交，请再点一次"); });
+    });
+    li.appendChild(send);
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
   var answered = {};  // keys whose replies are shown, so a socket push of the same answer is not shown twice
 
   function showReplies(replies, sender) {
@@ -93,7 +156,7 @@
       }
       else if (msg.type === "system") { bubble("system", msg.text); if (msg.text) setStatus(true); }
       else if (msg.type === "handed_off") { setStatus(true); }
-      else if (msg.type === "resolved") { bubble("system", msg.text); setStatus(false); }
+      else if (msg.type === "resolved") { bubble("system", msg.text); setStatus(false); askRating(msg.rating); }
     };
     socket.onclose = function (event) {
       socket = null;
@@ -159,6 +222,7 @@
       if (!body) { bubble("bot", "您好，我是小店客服，有什么可以帮您？"); return; }
       body.messages.forEach(function (m) { bubble(m.sender, m.text, m.buttons, m.agent); });
       setStatus(body.handed_off);
+      askRating(body.rating);
       connect();
     }).catch(function () { showError("聊天记录暂时加载不了"); });
   }

@@ -37,3 +37,15 @@ def test_a_broken_template_is_reported_with_where_and_what(tmp_path, old, new, e
     assert "conversation.yml" in message
     for part in expected:
         assert part in message
+
+
+def test_the_rating_question_has_five_scores_worst_first(tmp_path):
+    rating = load_conversation().rating
+    assert len(rating.scores) == 5 and rating.ask.format(agent="小美")
+    shutil.copytree(SHOP_DIR, tmp_path / "shop")
+    path = tmp_path / "shop" / "conversation.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"满意", "非常满意"]', '"满意"]'), encoding="utf-8")
+    with pytest.raises(ShopDataError) as error:
+        load_conversation(tmp_path / "shop")
+    assert "rating" in str(error.value) and "5" in str(error.value)

@@ -25,7 +25,7 @@ from bot.web.settings import Settings
 
 #: A message FakeRasa answers with a hand-off ticket (reasons may follow: "转人工：complain_quality").
 HANDOFF_TEXT = "转人工"
-PASSWORDS = {"alice": "alice-password", "bob": "bob-password"}
+PASSWORDS = {"alice": "alice-password", "bob": "bob-password", "boss": "boss-password", "chief": "chief-password"}
 RASA_SECRET = b"test-rasa-jwt-secret-0123456789abcdef"
 IDENTITY_SECRET = b"test-identity-secret-0123456789abcdef"
 TOKEN_HEADER = "X-Buyer-Token"
@@ -136,6 +136,9 @@ def agents_file(tmp_path: Path) -> Path:
     directory = AgentDirectory(path)
     directory.save(Agent("alice", "小美", hash_password(PASSWORDS["alice"])))
     directory.save(Agent("bob", "阿波", hash_password(PASSWORDS["bob"])))
+    # Two supervisors: one may decide what the other asked for, never their own request.
+    directory.save(Agent("boss", "老板", hash_password(PASSWORDS["boss"]), "supervisor"))
+    directory.save(Agent("chief", "主管", hash_password(PASSWORDS["chief"]), "supervisor"))
     return path
 
 

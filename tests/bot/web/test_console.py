@@ -153,3 +153,30 @@ async def test_cookies_are_secure_behind_a_tls_proxy(make_client, fake_rasa):
     assert response.status == 303
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_agents_cli_removes_an_agent_and_changes_a_role(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "agents.yml"
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pw\n"))
+    assert agents_cli.main(["add", "erin", "--role", "supervisor", "--password-stdin", "--file", str(path)]) == 0
+    directory = AgentDirectory(path)
+    assert directory.get("erin").is_supervisor
+    assert agents_cli.main(["role", "erin", "agent", "--file", str(path)]) == 0
+    erin = directory.get("erin")
+    assert (erin.role, erin.is_supervisor) == ("agent", False)
+    assert directory.verify("erin", "long-enough-pw") is not None  # the password stayed
+    assert agents_cli.main(["role", "nobody", "agent", "--file", str(path)]) == 1
+    assert agents_cli.main(["remove", "erin", "--file", str(path)]) == 0
+    assert directory.get("erin") is None and path.stat().st_mode & 0o077 == 0
+    assert agents_cli.main(["remove", "erin", "--file", str(path)]) == 1
+
+
+async def test_a_removed_agent_or_a_changed_role_counts_at_the_next_request(client, agents_file):
+    boss = await sign_in(client, "boss")
+    assert (await client.get("/report", headers=boss, allow_redirects=False)).status == 200
+    directory = AgentDirectory(agents_file)
+    demoted = directory.get("boss")
+    directory.save(demoted.__class__(demoted.name, demoted.display_name, demoted.password_hash, "agent"))
+    assert (await client.get("/report", headers=boss, allow_redirects=False)).status == 403
+    directory.remove("boss")
+    assert (await client.get("/api/tickets", headers=boss)).status == 401

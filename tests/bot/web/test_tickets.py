@@ -95,7 +95,10 @@ async def test_an_agents_reply_reaches_the_buyers_widget_live(client, fake_rasa)
 
     assert (await client.post(f"/api/tickets/{ticket_id}/note", json={"text": "已补发"}, headers=alice)).status == 200
     await client.post(f"/api/tickets/{ticket_id}/resolve", json={"outcome": "补发"}, headers=alice)
-    assert (await widget.receive_json(timeout=2)) == {"type": "resolved", "text": WORDING.resolved}
+    resolved = await widget.receive_json(timeout=2)
+    assert (resolved["type"], resolved["text"]) == ("resolved", WORDING.resolved)
+    # ...with the request to rate the service (tests/bot/web/test_ratings.py).
+    assert resolved["rating"]["ticket_id"] == ticket_id and "小美" in resolved["rating"]["ask"]
     # Every line the buyer was shown is in their history: the agent joining, the reply, the hand-back.
     lines = [(m["sender"], m["text"]) for m in (await history_of(client, buyer))["messages"]]
     assert lines[-3:] == [("system", WORDING.agent_joined.format(agent="小美")), ("agent", "<b>抱歉</b>，马上补发"),
