@@ -134,7 +134,16 @@ class BargainDecision:
         if not self.hand_off or self.reason is None:
             return None
         key = "bargain_over_limit" if self.reason == REASON_OVER_LIMIT else "bargain_insists"
-        return HandoffReason(key=key, detail=self.reason)
+        return HandoffReason(key=key, detail=self.detail_words)
+
+    @property
+    def detail_words(self) -> str:
+        """What the agent needs to know, in the words of the ticket (想便宜50元, 第2次议价)."""
+        amount = self.facts.get("amount_asked")
+        if amount:
+            return f"想便宜{yuan(amount)}元"
+        attempt = self.facts.get("attempt")
+        return f"第{attempt}次议价" if attempt else "坚持要优惠"
 
     @property
     def answer(self) -> Answer:

@@ -74,7 +74,7 @@ def test_first_bargain_holds_the_price_and_second_goes_to_a_colleague(shop):
     assert second.hand_off
     assert texts(messages) == [second.text]
     assert SlotSet("bargain_attempts", 2.0) in events
-    assert SlotSet("handoff_reasons", [{"key": "bargain_insists", "detail": second.reason}]) in events
+    assert SlotSet("handoff_reasons", [{"key": "bargain_insists", "detail": second.detail_words}]) in events
 
 
 def test_an_amount_over_the_agents_limit_goes_to_a_colleague_at_once(shop):
@@ -84,7 +84,7 @@ def test_an_amount_over_the_agents_limit_goes_to_a_colleague_at_once(shop):
     decision = decide_bargain(shop, NOW, attempt=1, amount_asked=over)
     assert decision.hand_off
     assert texts(messages) == [decision.text]
-    assert SlotSet("handoff_reasons", [{"key": "bargain_over_limit", "detail": decision.reason}]) in events
+    assert SlotSet("handoff_reasons", [{"key": "bargain_over_limit", "detail": decision.detail_words}]) in events
 
 
 def test_promotions_payment_invoice_and_returns_come_from_the_policy(shop):
