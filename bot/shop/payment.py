@@ -39,12 +39,23 @@ def payment_topic(shop: "Shop", text_hint: Optional[str]) -> str:
     return "overview"
 
 
-def answer_payment(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
+def answer_payment(
+    shop: "Shop",
+    text_hint: Optional[str] = None,
+    amount: Optional[float] = None,
+    periods: Optional[int] = None,
+    sale: bool = False,
+    how: bool = False,
+) -> Answer:
     """How to pay: an overview, or the specific question the message asks.
 
     Args:
         shop: the loaded shop.
         text_hint: the buyer's message or a topic name, if any.
+        amount: for instalments: the amount to pay (a price, an order), to say whether it can be split.
+        periods: for instalments: the number of periods asked about (分12期有手续费吗).
+        sale: the buyer asks about a big sale's time (双十二的时候也能用信用卡吗).
+        how: the buyer asks where and how to do it (在哪里操作).
 
     Returns:
         The reply; facts hold ``topic`` and the policy's answer to it (``allowed``).
@@ -62,6 +73,12 @@ def answer_payment(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
     }
     topic = payment_topic(shop, text_hint)
     allowed: Optional[bool]
+    if topic == "instalments" and rules.huabei and instalments.available and (amount is not None or periods):
+        return _instalments_for(shop, values, amount, periods)
+    if topic == "proxy_pay" and how and rules.proxy_pay:
+        return Answer(text=replies.render("payment.proxy_pay_how", **values), facts={"topic": topic, "allowed": True})
+    if topic == "credit_card" and sale and rules.credit_card and rules.credit_card_note:
+        return Answer(text=replies.render("payment.credit_card_sale", **values), facts={"topic": topic, "allowed": True})
     if topic == "failure":
         allowed, key = None, "payment.failure"
     elif topic == "cash_on_delivery":
@@ -109,3 +126,24 @@ def _instalment_line(shop: "Shop", values: dict) -> str:
         else "payment.instalments"
     )
     return shop.replies.render(key, **values)
+
+
+def _instalments_for(shop: "Shop", values: dict, amount: Optional[float], periods: Optional[int]) -> Answer:
+    """花呗分期 for an amount (can it be split?) or a number of periods (is it free of interest?)."""
+    rules = shop.policy.payment.instalments
+    replies = shop.replies
+    facts = {"topic": "instalments", "allowed": True, "amount": amount, "periods_asked": periods}
+    lines = []
+    if periods:
+        key = ("payment.instalments_period_no" if periods not in rules.periods
+               else "payment.instalments_period_free" if periods in rules.interest_free_periods
+               else "payment.instalments_period_fee")
+        lines.append(replies.render(key, period=periods, **values))
+    if amount is not None:
+        if amount >= rules.min_amount:
+            lines.append(replies.render("payment.instalments_ok", amount=yuan(amount), **values))
+        else:
+            facts["allowed"] = False
+            gap = yuan(rules.min_amount - amount)
+            lines.append(replies.render("payment.instalments_short", amount=yuan(amount), gap=gap, **values))
+    return Answer(text=join_lines(*lines), facts=facts)

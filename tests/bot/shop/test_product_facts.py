@@ -20,14 +20,14 @@ DELIBERATE_GAPS = {
     "hd-fleece-01": {"see_through"},
     "ts-cotton-01": {"warmth"},
     "jk-wind-01": {"see_through"},
-    "so-cotton-01": {"shrinking", "see_through", "warmth", "workmanship", "measurements"},
+    "so-cotton-01": {"shrinking", "see_through", "warmth", "workmanship", "measurements", "model"},
 }
 
 
 def test_the_attribute_keys_are_the_agreed_ones():
     assert set(ATTRIBUTES) == {
         "fabric", "pilling", "fading", "shrinking", "thickness", "see_through", "stretch",
-        "warmth", "care", "genuine", "measurements", "workmanship",
+        "warmth", "care", "genuine", "measurements", "workmanship", "colors", "model",
     }
 
 
@@ -93,7 +93,7 @@ def test_genuine_is_unknown_when_the_policy_has_no_statement(shop_copy):
 def test_no_attribute_gives_a_short_summary(shop):
     answer = answer_product_question(shop, shop.catalogue.find("牛仔裤"), [])
     assert answer.text == "亲，女款高腰直筒牛仔裤169元，98%棉 2%氨纶，这款厚薄适中～\n颜色有浅蓝色、深蓝色、黑色，尺码有XS/S/M/L/XL哦"
-    assert answer.facts == {"product": "jn-denim-01", "attributes": [], "answered": {}, "unknown": []}
+    assert answer.facts == {"product": "jn-denim-01", "attributes": [], "answered": {}, "unknown": [], "features": []}
 
 
 def test_summary_without_thickness(shop):

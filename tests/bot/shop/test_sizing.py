@@ -129,7 +129,9 @@ def test_tops_are_told_from_charts():
         ("羽绒服", 165, 50, "between", "M"),  # top: weight decides
         ("牛仔裤", 165, 50, "fits", "M"),
         ("牛仔裤", 165, 53, "fits", "L"),  # runs small, top of M's weight
-        ("牛仔裤", 160, 52, "between", None),
+        ("牛仔裤", 160, 52, "between", "M"),  # runs small: the larger of the two
+        ("衬衫裙", 157, 50, "between", None),  # a standard cut that is not a top: asks how they like it
+        ("百褶裙", 165, 57.5, "between", "L"),  # the fit note says: choose by weight
         ("风衣", 171, 64, "fits", "M"),  # runs large, bottom of L's weight
         ("休闲裤", 175, 66, "fits", "31"),
         ("Polo衫", 200, 100, "out_of_range", None),
@@ -149,7 +151,8 @@ def test_the_demo_catalogue(shop, product, height, weight, status, size):
         ("卫衣", 165, 55, None, None, ["M码", "163-170cm"]),
         ("羽绒服", 165, 50, None, None, ["M码", "体重", "宽松选L码"]),
         ("牛仔裤", 165, 53, None, None, ["L码", "偏小"]),
-        ("牛仔裤", 160, 52, None, None, ["S码和M码之间", "喜欢怎么穿"]),
+        ("牛仔裤", 160, 52, None, None, ["S码和M码之间", "偏小", "M码"]),
+        ("衬衫裙", 157, 50, None, None, ["S码和M码之间", "喜欢怎么穿"]),
         ("牛仔裤", 160, 52, "loose", None, ["M码", "宽松"]),
         ("牛仔裤", 160, 52, None, "S", ["S码", "平时穿S码"]),
         ("羽绒服", 200, 90, None, None, ["不在范围", "模特168cm 50kg 穿M码"]),
