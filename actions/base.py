@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import abc
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from rasa_sdk.events import SlotSet
+
 from actions import shop_context
+from actions.routing import answer_read_question
 from actions.shop_context import ShopContext
 from actions.tickets import handoff_payload
-from actions.tracker_reading import input_problems
+from actions.tracker_reading import QUESTION_SLOT, input_problems
 from bot.shop import ShopDataError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +28,15 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
     Subclasses implement `answer`; this base loads the shop data, answers empty messages plainly,
     notes a cut-off long message, and turns a broken data file into a polite reply plus a log line
     naming the file and field, instead of a traceback to the buyer.
+
+    An action answering buyers' questions sets ``reads_questions``: what exactly the message asks is read first
+    (actions.routing, bot.shop.questions) and answered by the module owning that question; ``answer`` is the
+    intent's own answer for a message that is not such a question. ``answer_first`` may take the message before
+    that (a yes right after "确认…吗？" is the answer to that question, whatever else it holds).
     """
+
+    #: Read what exactly the message asks before the intent's own answer (see the class docstring).
+    reads_questions: bool = False
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -36,6 +47,12 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
     ) -> List[EventType]:
         """Sends the reply and returns the events (slots) it sets."""
+
+    def answer_first(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext
+    ) -> Optional[List[EventType]]:
+        """An answer that comes before reading the question, or None (the default)."""
+        return None
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -52,7 +69,16 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
             return []
         if "too_long" in problems:
             dispatcher.utter_message(text=context.conversation.bad_input.too_long)
-        events = self.answer(dispatcher, tracker, context)
+        events = self.answer_first(dispatcher, tracker, context)
+        if events is None and self.reads_questions:
+            events = answer_read_question(dispatcher, tracker, context)
+        if events is None:
+            events = self.answer(dispatcher, tracker, context)
+            kept = any(isinstance(e, dict) and e.get("event") == "slot" and e.get("name") == QUESTION_SLOT
+                       for e in events)
+            if self.reads_questions and not kept and tracker.get_slot(QUESTION_SLOT) is not None:
+                # Answered by the intent: a later follow-up must not re-ask an older question.
+                events = [*events, SlotSet(QUESTION_SLOT, None)]
         replies = [m.get("text") or "" for m in dispatcher.messages if m.get("text")]
         payload = handoff_payload(tracker, context, events, replies)
         if payload is not None:
