@@ -16,7 +16,15 @@ from actions import shop_context
 from actions.routing import answer_read_question
 from actions.shop_context import ShopContext
 from actions.tickets import handoff_payload
-from actions.tracker_reading import QUESTION_SLOT, input_problems
+from actions.tracker_reading import (
+    QUESTION_SLOT,
+    add_handoff_reason,
+    input_problems,
+    latest_bot_texts,
+    latest_text,
+    previous_user_text,
+)
+from bot.handoff.reasons import HandoffReason
 from bot.shop import ShopDataError
 
 logger = logging.getLogger(__name__)
@@ -80,8 +88,28 @@ class ShopAction(Action, metaclass=abc.ABCMeta):
                 # Answered by the intent: a later follow-up must not re-ask an older question.
                 events = [*events, SlotSet(QUESTION_SLOT, None)]
         replies = [m.get("text") or "" for m in dispatcher.messages if m.get("text")]
+        if self.reads_questions and replies and said_again(tracker, replies):
+            # The same reply to a different question means the new one was not answered: say so honestly and let a
+            # colleague answer it, instead of repeating ourselves.
+            dispatcher.messages.clear()
+            dispatcher.utter_message(text=context.conversation.handoff.not_sure)
+            replies = [context.conversation.handoff.not_sure]
+            reason = HandoffReason(key="unknown_fact", detail=latest_text(tracker))
+            events = [*events, add_handoff_reason(tracker, reason)]
         payload = handoff_payload(tracker, context, events, replies)
         if payload is not None:
             # The web service, which owns the tickets, opens (or adds to) the ticket from this reply.
             dispatcher.utter_message(json_message=payload)
         return events
+
+
+def said_again(tracker: Tracker, replies: List[Text]) -> bool:
+    """Whether these replies are the assistant's last ones word for word, to a message that is not the same."""
+    before = previous_user_text(tracker)
+    if before is None or _folded(before) == _folded(latest_text(tracker)):
+        return False
+    return [_folded(t) for t in latest_bot_texts(tracker)] == [_folded(t) for t in replies]
+
+
+def _folded(text: Text) -> Text:
+    return "".join((text or "").split())

@@ -62,7 +62,9 @@ def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topi
     text = tracker.latest_message.get("text") or ""
     policy = context.shop.policy
     cues = question_cues(text)
-    states = [state for cue, implied in IMPLIED_STATES.items() if cue in cues for state in implied]
+    # 退款怎么还没到 speaks of the money, not of a parcel on its way.
+    states = [] if asks_refund_progress(text) else [
+        state for cue, implied in IMPLIED_STATES.items() if cue in cues for state in implied]
     return choose_among(
         store.recent_orders(buyer, RECENT_ORDERS),
         topic,
@@ -188,7 +190,10 @@ class ActionAnswerOrderQuestion(ShopAction):
 
     def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        return reply_order_question(dispatcher, tracker, context, intent if intent in ORDER_TOPICS else "track_order")
+        topic = intent if intent in ORDER_TOPICS else "track_order"
+        if topic == "track_order" and asks_refund_progress(tracker.latest_message.get("text") or ""):
+            topic = "return_request"  # 退款怎么还没到: where the refund stands, not the parcel
+        return reply_order_question(dispatcher, tracker, context, topic)
 
 
 def reply_confirmation(

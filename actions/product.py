@@ -42,7 +42,7 @@ def reply_product_details(dispatcher: CollectingDispatcher, tracker: Tracker, co
     features = [lexicon.features[key] for key in question.features if key in lexicon.features]
     answer = answer_product_question(context.shop, product, list(question.attributes), size=question.size,
                                      features=features, measure=question.measure, color=question.color,
-                                     question=question.text)
+                                     question=question.text, unknown_question=question.aspect == "unknown")
     dispatcher.utter_message(text=answer.text)
     events: List[EventType] = [SlotSet("product", product.id), SlotSet("last_topic", "ask_product"),
                                discussed(tracker, [product.id])]

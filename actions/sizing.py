@@ -35,7 +35,7 @@ from bot.shop.sizing import (
     answer_sizes_for_people,
 )
 from bot.text.measurement_answers import bare_measurement
-from bot.text.size_habits import usual_size
+from bot.text.size_habits import states_usual_size, usual_size, usual_size_among
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ def bare_number_answer(tracker: Tracker, asking: Optional[Text] = None) -> Dict[
     """{"height": cm} or {"weight": kg} from a message that is only a number (哦 160 / 不对 是170)."""
     if latest_entity(tracker, "height") is not None or latest_entity(tracker, "weight") is not None:
         return {}
+    if states_usual_size(tracker.latest_message.get("text") or ""):
+        return {}  # 平时穿32的: the size they wear, not a measurement
     found = bare_measurement(tracker.latest_message.get("text") or "", asking, _number(tracker.get_slot("height")))
     return {found[0]: found[1]} if found and (asking is None or found[0] == asking) else {}
 
@@ -384,7 +386,12 @@ class ActionReadBuyerFacts(ShopAction):
             if not latest_entity(tracker, "product"):
                 events.append(SlotSet("product", page_product.id))
         sizes = [e for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "size"]
-        habit = usual_size(tracker.latest_message.get("text") or "", sizes)
+        text = tracker.latest_message.get("text") or ""
+        habit = usual_size(text, sizes)
+        if habit is None:
+            # 平时穿32的: a number is a size when it is one of the product's own sizes.
+            product = page_product or context.shop.catalogue.find(tracker.get_slot("product") or "")
+            habit = usual_size_among(text, product.sizes) if product is not None else None
         if habit:
             events.append(SlotSet("usual_size", habit))
         return events

@@ -49,6 +49,8 @@ class Handoff(StrictModel):
     off_duty: Text
     quality: Text
     service: Text
+    #: Said instead of the same reply twice in a row to two different questions: a colleague checks the second.
+    not_sure: Text
     #: Said by the shop page's service: the first message routed to a person while a ticket is open,
     #: and when the assistant cannot answer at all (Rasa or its action server down).
     routed_to_person: Text

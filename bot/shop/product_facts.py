@@ -76,6 +76,7 @@ def answer_product_question(
     measure: Optional[str] = None,
     color: Optional[str] = None,
     question: Optional[str] = None,
+    unknown_question: bool = False,
 ) -> Answer:
     """Answer a buyer's questions about one product's details, as a reply of at most four lines.
 
@@ -95,6 +96,8 @@ def answer_product_question(
             (of every size without one).
         color: the colour asked about: a detail sentence about several colours is narrowed to it.
         question: the buyer's words, put on the hand-off reason when a colleague has to answer.
+        unknown_question: the buyer asked about a detail nothing here could read: a colleague checks ``question``
+            (no summary of the product instead of the answer).
 
     Returns:
         The reply. ``facts``: ``product`` (id), ``attributes`` (asked, deduplicated), ``answered``
@@ -113,6 +116,11 @@ def answer_product_question(
     facts: Dict[str, Any] = {"product": product.id, "attributes": asked, "answered": {}, "unknown": [],
                              "features": [f.key for f in features]}
     if not asked and not features:
+        if question is not None and unknown_question:
+            # A precise question nothing in the data answers: said honestly, and a colleague checks it.
+            facts["unknown"] = ["question"]
+            return Answer(r("unknown_question", product=product.name), facts,
+                          HandoffReason(key="unknown_fact", detail=f"{product.name}：{question}"))
         return Answer(_summary(r, product), facts)
 
     clauses: List[str] = []
@@ -200,16 +208,17 @@ def feature_clauses(product: Product, feature: Feature, color: Optional[str] = N
     return _for_color(product, found, color) if color else found
 
 
+def _mentions_color(clause: str, colors: Sequence[str]) -> bool:
+    return any(c in clause or c.rstrip("色") in clause for c in colors)
+
+
 def _for_color(product: Product, clauses: List[str], color: str) -> List[str]:
     """The clauses about one colour when the sentence speaks of several (卡其色头两次洗会有一点浮色); else all."""
     asked = match_colors(product, color)
     if not asked:
         return clauses
-    names = [c for c in product.colors]
-
-    def mentions(clause: str, colors: Sequence[str]) -> bool:
-        return any(c in clause or c.rstrip("色") in clause for c in colors)
-
+    names = list(product.colors)
+    mentions = _mentions_color
     if not any(mentions(clause, names) for clause in clauses):
         return clauses
     kept: List[str] = []
@@ -271,7 +280,12 @@ def _fact(
             return None
         if color and key != "care":
             narrowed = _for_color(product, _clauses(value), color)
-            return r(key, **{key: CLAUSE_SEPARATOR.join(narrowed)}), value
+            fact = r(key, **{key: CLAUSE_SEPARATOR.join(narrowed)})
+            asked = match_colors(product, color)
+            if asked and not any(_mentions_color(clause, asked) for clause in narrowed):
+                # Nothing said of this colour alone: what is said of the product holds for it (粉色的呢).
+                fact = r("for_color", color=asked[0], fact=fact)
+            return fact, value
         return r(key, **{key: _clean(value)}), value
     if key == "colors":
         return r("colors", colors=LIST_SEPARATOR.join(product.colors), count=len(product.colors)), product.colors

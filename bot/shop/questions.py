@@ -25,6 +25,7 @@ from bot.shop.recommendation import recommendation_request
 from bot.shop.schema import Policy
 from bot.text.numerals import to_halfwidth
 from bot.text.product_features import features_asked
+from bot.text.size_habits import states_usual_size
 from bot.text.question_cues import (
     body_details,
     compared_on,
@@ -355,9 +356,12 @@ class _Reader:
                 return self.ask(ORDER, aspect="return_progress")
             return None
         if intent == "complain_quality":
-            # 吊牌剪了呢 after the return rules: a condition of a return, not a complaint about the goods.
+            # 吊牌剪了呢 after the return rules: a condition of a return, not a complaint about the goods; 腿比较粗
+            # after a size answer: a body detail, not a fault.
             if self.follow and self.previous is not None and self.previous.topic == RETURNS:
                 return self._returns(aspect=self._returns_aspect() or "conditions")
+            if body_details(self.text, self.cues):
+                return self._size()
             return None
 
         for read in (self._will_buy, self._comparison, self._exchange, self._price, self._coupons,
@@ -588,12 +592,22 @@ class _Reader:
             return self._product()
         if self.heard.values("attribute") and self.intent in product_intents:
             return self._product()
+        if self.intent == "ask_product" and self._asks_unknown_detail():
+            return self.ask(PRODUCT, aspect="unknown", products=tuple(self.products))
         if self.intent in ("ask_shipping_time", "ask_shipping_fee", "ask_courier") or self.has("cutoff", "warehouse"):
             return self._shipping()
         if self.intent == "ask_return_policy" or (previous is not None and previous.topic == RETURNS
                                                   and self._returns_aspect()):
             return self._returns()
         return None
+
+    def _asks_unknown_detail(self) -> bool:
+        """A product question about something precise that nothing here reads (适合孕妇穿吗): not a general ask
+        (怎么样, 介绍一下), not a short "这件呢", and naming no colour, size or body measurements."""
+        content = re.sub(r"[\s,，.。!！?？~～的吗呢呀啊哦嘛么了]", "", self.text)
+        if self.has("overview") or len(content) < 5:
+            return False
+        return not any(self.heard.values(name) for name in ("color", "size", "height", "weight", "amount", "fit"))
 
     def _payment_topic(self) -> Optional[str]:
         """The payment question the policy's payment words name (花呗, 分期, 信用卡...), or None."""
@@ -724,7 +738,8 @@ class _Reader:
             return None
         if heights or weights:
             return None  # new measurements: the form and the size answer read them from the slots
-        if body or self.layering or pair or fit or (self.intent == "ask_size" and sizes):
+        usual = states_usual_size(self.text)
+        if body or self.layering or pair or fit or usual or (self.intent == "ask_size" and sizes):
             measure = None
             if body and sizes:
                 measure = "thigh" if "thick_thighs" in body else None
@@ -803,7 +818,7 @@ def _who(text: str, start: int, index: int) -> str:
     """How the buyer calls the person whose height starts at ``start`` (男生 / 女生 / 他 / 我), or 第N位."""
     before = text[max(0, start - 6):start]
     for words, label in ((("男的", "男生", "男朋友", "老公", "他"), "男生"), (("女的", "女生", "女朋友", "老婆", "她"), "女生"),
-                         (("我",), "我")):
+                         (("我",), "您")):
         if any(word in before for word in words):
             return label
     return f"第{index + 1}位"

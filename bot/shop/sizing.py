@@ -262,9 +262,14 @@ def adjust_size(
         j, why = i + 1, "loose_up"
     elif preference == "fitted" and runs in ("宽松", "偏大") and facts.get("rule") != "preference_fitted" and i > 0:
         j, why = i - 1, "fitted_down"
-    elif (usual_size in sizes and usual_size != advice.size and abs(sizes.index(usual_size) - i) == 1
-          and runs == "正常"):
-        j, why = sizes.index(usual_size), "usual_fits"
+    elif usual_size in sizes and usual_size != advice.size and abs(sizes.index(usual_size) - i) == 1:
+        # The usual size, a neighbour, is right for a standard cut, and for a cut that runs the same way
+        # (a larger usual size on a small-running cut); otherwise the chart's size stands, and says why.
+        u = sizes.index(usual_size)
+        if runs == "正常" or (runs == "偏小" and u > i) or (runs in ("偏大", "宽松") and u < i):
+            j, why = u, "usual_fits"
+        else:
+            why = "usual_kept"
     up = already_up or why == "loose_up"
     measured = [(key, name) for key in body for name in BODY_MEASURES.get(key, ())
                 if getattr(chart[sizes[j]], name, None) is not None]
@@ -397,7 +402,10 @@ def _adjusted_line(shop: Any, product: Product, adv: SizeAdvice, values: Dict[st
         extra.update(body=shop.replies.render(f"size_advice.{_BODY_WORDS[f['body']]}"),
                      measure=shop.replies.render(f"product_facts.measure_{f['measure']}"), cm=_num(f["cm"]))
     key = {"body": "why_body", "layering_fits": "why_layering_fits", "layering_up": "why_layering_up",
-           "loose_up": "why_loose_up", "fitted_down": "why_fitted_down", "usual_fits": "why_usual_fits"}[how]
+           "loose_up": "why_loose_up", "fitted_down": "why_fitted_down", "usual_fits": "why_usual_fits",
+           "usual_kept": "why_usual_kept"}[how]
+    if how == "usual_fits" and product.fit and product.fit.runs != "正常":
+        key = "why_usual_runs"
     return shop.replies.render(f"size_advice.{key}", **{**values, **extra})
 
 
