@@ -30,10 +30,12 @@ def answers(*topics: str) -> Callable[[Answerer], Answerer]:
     Raises:
         ValueError: an unknown topic, or a topic another function already answers.
     """
+    unknown = [topic for topic in topics if topic not in TOPICS]
+    if unknown:
+        raise ValueError(f"unknown question topic {unknown[0]!r}; one of {TOPICS}")
+
     def register(function: Answerer) -> Answerer:
         for topic in topics:
-            if topic not in TOPICS:
-                raise ValueError(f"unknown question topic {topic!r}; one of {TOPICS}")
             owner = _ANSWERERS.get(topic)
             if owner is not None and owner.__qualname__ != function.__qualname__:
                 raise ValueError(f"topic {topic!r} is answered by {owner.__qualname__} already")

@@ -36,9 +36,10 @@ class QuestionLexicon:
     def find(self, text: str) -> FrozenSet[str]:
         """The cues a message holds: every cue word found, longest first, none inside a longer one found."""
         message = _fold(text)
+        # Longest first; between words of one length, a blocker first (怎么还 stops 怎么 in 怎么还不发货).
         words = sorted(
             [(word, name) for name, group in self.cues.items() for word in group] + [(w, "") for w in self.blockers],
-            key=lambda pair: -len(pair[0]),
+            key=lambda pair: (-len(pair[0]), pair[1] != ""),
         )
         taken = [False] * len(message)
         found = set()
@@ -303,7 +304,8 @@ def _condition_words(path: Optional[Path] = None) -> Tuple[Tuple[str, str], ...]
 
 def unmet_conditions(text: str, conditions: Sequence[str], path: Optional[Path] = None) -> List[str]:
     """The return conditions (as the policy writes them) a buyer says are not met: 穿过一次 -> 未穿着."""
-    message = _fold(text)
+    # 吊牌也剪了 / 已经洗过了: the little words between do not change what is said.
+    message = re.sub(r"[也都还]|已经", "", _fold(text))
     keys = [key for word, key in _condition_words(path) if _fold(word) in message]
     return [condition for condition in conditions if any(key in condition for key in keys)]
 
