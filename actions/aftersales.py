@@ -48,7 +48,8 @@ def reply_return_question(dispatcher: CollectingDispatcher, tracker: Tracker, co
                           question: Question) -> Optional[List[EventType]]:
     """A return question: for the buyer's order when the words are about one; else the rule asked about."""
     shop = context.shop
-    if not question.aspect and about_own_order(tracker, context, question):
+    if question.aspect in ("", "postage") and about_own_order(tracker, context, question):
+        # 这件风衣能退吗 运费谁出 about the buyer's own windbreaker: that order's answer says both.
         return reply_order_question(dispatcher, tracker, context, "ask_return_policy")
     product = shop.catalogue.find(question.products[0]) if question.products else \
         shop.catalogue.find(tracker.get_slot("product") or "")
