@@ -313,6 +313,9 @@ class _Reader:
                 return tuple(merged.items())
             return tuple(items.items())
         count = counts[0] if counts else None
+        pair = self._both()
+        if pair:
+            return tuple((pid, 1) for pid in pair)
         if previous:
             if count is None:
                 return tuple(previous.items())
@@ -324,6 +327,15 @@ class _Reader:
         if in_view and self.catalogue.find(in_view):
             return ((self.catalogue.find(in_view).id, each_times(count.count, count.each) if count else 1),)
         return ()
+
+    def _both(self) -> Tuple[str, ...]:
+        """两件都买: the two products talked about just before (compared or recommended), when none is named."""
+        if not self.has("both") or self.products:
+            return ()
+        previous = self.previous
+        if previous is not None and previous.topic in (COMPARE, RECOMMEND) and len(previous.products) >= 2:
+            return tuple(previous.products[:2])
+        return tuple(self.context.discussed[:2]) if len(self.context.discussed) >= 2 else ()
 
     def _product_start(self, pid: str) -> int:
         for value, start in self.heard.entities.get("product", ()):

@@ -142,3 +142,9 @@ def test_the_slot_value_round_trips(shop):
                    [("product", "hd-fleece-01", 0), ("product", "ts-cotton-01", 5), ("region", "内蒙古", 8)])
     assert Question.from_slot(question.as_slot()) == question
     assert Question.from_slot({"topic": "weather"}) is None and Question.from_slot("price") is None
+
+
+def test_both_of_the_two_talked_about(shop):
+    compared = Question(topic="compare", products=("po-men-01", "pt-chino-01"), compare_key="price")
+    question = ask(shop, "两件都买多少钱", "ask_promotion", previous=compared, in_view="po-men-01")
+    assert (question.topic, question.items) == ("price", (("po-men-01", 1), ("pt-chino-01", 1)))
