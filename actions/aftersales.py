@@ -54,7 +54,8 @@ def reply_return_question(dispatcher: CollectingDispatcher, tracker: Tracker, co
     product = shop.catalogue.find(question.products[0]) if question.products else \
         shop.catalogue.find(tracker.get_slot("product") or "")
     unmet = unmet_conditions(question.text, shop.policy.returns.conditions)
-    answer = answer_return_question(shop, question.aspect, product=product, quality_problem="quality" in question.features,
+    answer = answer_return_question(shop, question.aspect, product=product,
+                                    quality_problem="quality" in question.features,
                                     unmet=unmet)
     dispatcher.utter_message(text=answer.text)
     return [SlotSet("last_topic", "return_policy")]
@@ -88,7 +89,7 @@ def reply_exchange(dispatcher: CollectingDispatcher, tracker: Tracker, context: 
         return [SlotSet("last_topic", "return_request")]
     answer = answer_exchange_request(
         store, shop, order, shop_context.now(context), color=question.color, size=question.size,
-        direction=question.compare_word if question.compare_word in ("smaller", "larger") else None,
+        direction=question.direction,
         by=f"buyer:{buyer_id(tracker)}",
     )
     dispatcher.utter_message(text=answer.text)

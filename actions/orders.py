@@ -157,7 +157,8 @@ def reply_order_question(
     if choice.order is None:
         if topic == "ask_return_policy":
             # The rules in general, when no order of the buyer is in question (for the product in view).
-            product = context.shop.catalogue.find(latest_entity(tracker, "product") or tracker.get_slot("product") or "")
+            named = latest_entity(tracker, "product") or tracker.get_slot("product") or ""
+            product = context.shop.catalogue.find(named)
             dispatcher.utter_message(text=answer_return_policy(context.shop, product=product).text)
             return [SlotSet("last_topic", "return_policy")]
         ask_which_order(dispatcher, context, choice)

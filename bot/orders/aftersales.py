@@ -436,9 +436,9 @@ def answer_exchange_request(
     stock = variant_stock(product, new_color, new_size) if product is not None else None
     if stock is not None and stock.status == "sold_out":
         others = [c for c in product.colors if c != new_color and variant_stock(product, c, new_size).available]
-        lines = [replies.render("order_exchange.sold_out", restock=(
-            replies.render("order_exchange.restock", date=format_date(replies, stock.restock)) if stock.restock else ""),
-            **values)]
+        restock = (replies.render("order_exchange.restock", date=format_date(replies, stock.restock))
+                   if stock.restock else "")
+        lines = [replies.render("order_exchange.sold_out", restock=restock, **values)]
         if others:
             lines.append(replies.render("order_exchange.others", colors=LIST_SEPARATOR.join(others), size=new_size,
                                         **values))

@@ -12,7 +12,7 @@ both facts are given and no winner is named.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 from bot.shop.catalogue import Product
 from bot.shop.fields import yuan

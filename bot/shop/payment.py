@@ -78,7 +78,8 @@ def answer_payment(
     if topic == "proxy_pay" and how and rules.proxy_pay:
         return Answer(text=replies.render("payment.proxy_pay_how", **values), facts={"topic": topic, "allowed": True})
     if topic == "credit_card" and sale and rules.credit_card and rules.credit_card_note:
-        return Answer(text=replies.render("payment.credit_card_sale", **values), facts={"topic": topic, "allowed": True})
+        text = replies.render("payment.credit_card_sale", **values)
+        return Answer(text=text, facts={"topic": topic, "allowed": True})
     if topic == "failure":
         allowed, key = None, "payment.failure"
     elif topic == "cash_on_delivery":

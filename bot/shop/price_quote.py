@@ -326,7 +326,9 @@ def answer_event_saving(shop: "Shop", now_quote: Quote, event_quote: Quote, even
     """What the same order costs on a coming event's first day, against today."""
     saving = round(now_quote.total - event_quote.total, 2)
     values = {
-        "promotion": event.name, "start": format_date(shop.replies, event.start), "end": format_date(shop.replies, event.end),
+        "promotion": event.name,
+        "start": format_date(shop.replies, event.start),
+        "end": format_date(shop.replies, event.end),
         "total": yuan(event_quote.total), "now_total": yuan(now_quote.total), "saving": yuan(max(saving, 0)),
         "conditions": event.conditions,
     }

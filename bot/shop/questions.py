@@ -101,6 +101,7 @@ class Question:
         products: the products a comparison or a product question is about (ids).
         compare_key, compare_word, compare_more: what two products are compared on.
         color, size, measure: a colour, a size, one chart measurement asked about.
+        direction: ``smaller`` or ``larger`` for an exchange one size down or up (换个小号, 大一码).
         at: a later moment the buyer would pay at (ISO 8601).
         body, layering, pair: size advice: body details, layers worn under it, two sizes hesitated between.
         people: (who, height, weight) of several people at once.
@@ -126,6 +127,7 @@ class Question:
     compare_more: bool = True
     color: Optional[str] = None
     size: Optional[str] = None
+    direction: Optional[str] = None
     measure: Optional[str] = None
     at: Optional[str] = None
     body: Tuple[str, ...] = ()
@@ -304,7 +306,10 @@ class _Reader:
             positions = {pid: self._product_start(pid) for pid in named}
             items: Dict[str, int] = {}
             for pid in named:
-                quantity = counts[0] if len(named) == 1 and len(counts) == 1 else self._quantity_near(positions[pid], counts)
+                if len(named) == 1 and len(counts) == 1:
+                    quantity = counts[0]  # 袜子两包 / polo白色黑色各要一件: the one quantity said
+                else:
+                    quantity = self._quantity_near(positions[pid], counts)
                 items[pid] = each_times(quantity.count, quantity.each) if quantity else 1
             if self.has("add") and previous:
                 merged = dict(previous)
@@ -468,7 +473,7 @@ class _Reader:
         # 想换个小号: 小号 is "one size smaller", not the size S; 换2xl after 买的xl: the last size is the one wanted.
         size = None if direction and re.search(r"小号|大号|小码|大码", text) else (sizes[-1] if sizes else None)
         return self.ask(EXCHANGE, aspect=aspect, products=tuple(self.products), color=self.heard.first("color"),
-                        size=size, compare_word=direction)
+                        size=size, direction=direction)
 
     def _exchange_aspect(self) -> Optional[str]:
         if self.has("times"):
@@ -491,8 +496,6 @@ class _Reader:
         if not price:
             if (self.follow or self.has("add")) and previous is not None and previous.topic == PRICE:
                 return self._price_follow_up()
-            return None
-        if self.intent in ("ask_payment", "ask_invoice") and not self.has("price_total"):
             return None
         items = self.basket()
         if not items:
@@ -521,14 +524,9 @@ class _Reader:
         about_coupons = bool(named) or self.has("coupon_word") or (previous is not None and previous.topic == PROMOTION)
         coupon_cues = about_coupons and self.has("coupon_stack", "coupon_get", "coupon_expiry", "coupon_use")
         if not named and not coupon_cues:
-            if self.follow and previous and previous.topic == PROMOTION and self.has("new_member"):
-                named = tuple(p.id for p in self.policy.promotions if p.new_members_only)[:1]
-            else:
+            if not (self.follow and previous is not None and previous.topic == PROMOTION and self.has("new_member")):
                 return None
-        if not coupon_cues and not named:
-            return None
-        if self.intent not in ("ask_promotion", "bargain", *SOFT_INTENTS) and not coupon_cues and not named:
-            return None
+            named = tuple(p.id for p in self.policy.promotions if p.new_members_only)[:1]  # 那新人券呢
         if self._payment_topic() is not None:
             return None  # 双十二的时候也能用信用卡吗: paying, at the time of an event
         if self.has("coupon_stack"):
@@ -768,7 +766,8 @@ class _Reader:
         cheaper = bool(re.search(r"便宜(?:点|一点|些|一些)的|再便宜的|更便宜的|便宜的", self.text))
         if self.intent in ("bargain", "ask_recommendation", *SOFT_INTENTS, "ask_product") and (
                 cheaper or self._wishes_heard()):
-            wishes = dict(self.previous.recommend) if self.previous is not None and self.previous.topic == RECOMMEND else {}
+            before = self.previous if self.previous is not None and self.previous.topic == RECOMMEND else None
+            wishes = dict(before.recommend) if before is not None else {}
             picked = self.previous.products if self.previous is not None and self.previous.topic == RECOMMEND else ()
             return self.ask(RECOMMEND, aspect="refine", recommend=tuple({**wishes, "cheaper": cheaper}.items()),
                             products=picked)

@@ -313,7 +313,9 @@ def answer_exchange_question(shop: "Shop", aspect: str) -> Answer:
         "steps": _steps(rules.steps),
         "per_order": rules.per_order or "",
         "when_sold_out": rules.when_sold_out or "",
-        "cod": replies.render("returns.cod_accepted" if policy.returns.accept_cash_on_delivery else "returns.cod_refused"),
+        "cod": replies.render(
+            "returns.cod_accepted" if policy.returns.accept_cash_on_delivery else "returns.cod_refused"
+        ),
         "payout_min": yuan(insurance.payout_min),
         "payout_max": yuan(insurance.payout_max),
     }

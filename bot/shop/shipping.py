@@ -150,7 +150,9 @@ def answer_cutoff(shop: "Shop") -> Answer:
     """The daily cut-off: paid before it ships that day (a dispatch day), after it the next dispatch day."""
     policy = shop.policy
     text = shop.replies.render(
-        "shipping_time.cutoff", cutoff=hhmm(policy.dispatch.cutoff), weekdays=LIST_SEPARATOR.join(policy.dispatch.weekdays)
+        "shipping_time.cutoff",
+        cutoff=hhmm(policy.dispatch.cutoff),
+        weekdays=LIST_SEPARATOR.join(policy.dispatch.weekdays),
     )
     return Answer(text=text, facts={"cutoff": policy.dispatch.cutoff})
 
@@ -179,9 +181,9 @@ def answer_paying_later(shop: "Shop", now: datetime, at: datetime) -> Answer:
     policy, replies = shop.policy, shop.replies
     local_now, local_at = policy.local(now), policy.local(at)
     ships = dispatch_date(policy, at)
+    day = day_label(replies, local_at.date(), local_now.date()) if local_at.date() != local_now.date() else ""
     values = {
-        "at_time": (day_label(replies, local_at.date(), local_now.date()) if local_at.date() != local_now.date() else "")
-        + hhmm(local_at.time()),
+        "at_time": day + hhmm(local_at.time()),
         "cutoff": hhmm(policy.dispatch.cutoff),
         "when": day_with_date(replies, ships, local_now.date()),
     }

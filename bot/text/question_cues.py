@@ -202,7 +202,10 @@ def order_days(text: str, today: date) -> Optional[Tuple[date, date]]:
     return None
 
 
-_HOUR = re.compile(rf"(?P<part>早上|上午|中午|下午|晚上|傍晚|半夜)?\s*(?P<num>\d{{1,2}}|[{CN_DIGIT_CHARS}十]{{1,3}})\s*(?:点|:00|：00)(?P<half>半)?")
+_HOUR = re.compile(
+    rf"(?P<part>早上|上午|中午|下午|晚上|傍晚|半夜)?\s*(?P<num>\d{{1,2}}|[{CN_DIGIT_CHARS}十]{{1,3}})"
+    rf"\s*(?:点|:00|：00)(?P<half>半)?"
+)
 _TOMORROW = re.compile(r"明天|明早|明晚")
 
 

@@ -6,7 +6,6 @@ import asyncio
 from typing import Any, Dict
 
 import pytest
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import routing

@@ -29,7 +29,7 @@ MONDAY = date(2026, 11, 23)
     ("买两件多少钱", {"price_total"}, {"bargain"}),
     ("能便宜点吗", {"bargain"}, {"price_total"}),
     ("等双十二买能便宜多少", {"price_total"}, {"bargain"}),  # 便宜多少 is a price, 便宜点 bargaining
-    ("这两张能一起用吗", {"coupon_stack", "these_two"}, set()),
+    ("这两张能一起用吗", {"coupon_stack", "coupon_word"}, set()),  # 张 counts coupons
     ("新人券怎么领", {"coupon_get", "new_member"}, set()),
     ("满299减30的券什么时候过期", {"coupon_expiry", "coupon_word"}, set()),
     ("你们几点截单", {"cutoff"}, set()),
