@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.shop.product_facts import ATTRIBUTES, answer_product_question
+from bot.text.product_features import features_asked
 from bot.shop.replies import MAX_LINES
 
 #: Details the demo catalogue leaves out on purpose, so the hand-off path is exercised.
@@ -142,8 +143,6 @@ def test_many_attributes_stay_within_four_lines(shop):
 
 
 def details(text):
-    from bot.text.product_features import features_asked
-
     return features_asked(text)
 
 

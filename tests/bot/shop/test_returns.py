@@ -8,7 +8,7 @@ import pytest
 
 from bot.shop import answer_exchange, answer_return_policy, answer_return_window
 from bot.shop.replies import MAX_LINES
-from bot.shop.returns import no_reason_deadline
+from bot.shop.returns import answer_exchange_question, answer_return_question, no_reason_deadline
 
 from .shop_time import at
 
@@ -152,8 +152,6 @@ def test_exchange_turned_off_in_the_policy(shop_copy):
     ("send_back", (), False, "填写快递单号"),
 ])
 def test_one_return_question_at_a_time(shop, aspect, unmet, quality, says):
-    from bot.shop.returns import answer_return_question
-
     answer = answer_return_question(shop, aspect, quality_problem=quality, unmet=unmet)
     assert says in answer.text and 1 <= len(answer.lines) <= 3, answer.text
 
@@ -166,15 +164,11 @@ def test_one_return_question_at_a_time(shop, aspect, unmet, quality, says):
     ("send_back", "备注要换的颜色尺码"),
 ])
 def test_one_exchange_question_at_a_time(shop, aspect, says):
-    from bot.shop.returns import answer_exchange_question
-
     answer = answer_exchange_question(shop, aspect)
     assert says in answer.text and "我要退货" not in answer.text, answer.text
 
 
 def test_an_unknown_return_or_exchange_aspect_is_a_programming_error(shop):
-    from bot.shop.returns import answer_exchange_question, answer_return_question
-
     with pytest.raises(ValueError):
         answer_return_question(shop, "colour")
     with pytest.raises(ValueError):

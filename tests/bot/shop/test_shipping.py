@@ -9,7 +9,14 @@ import pytest
 
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time, dispatch_date
 from bot.shop.replies import MAX_LINES
-from bot.shop.shipping import time_to_cutoff
+from bot.shop.shipping import (
+    answer_cutoff,
+    answer_delivery_days,
+    answer_order_postage,
+    answer_paying_later,
+    answer_warehouse,
+    time_to_cutoff,
+)
 
 from .shop_time import at
 
@@ -305,8 +312,6 @@ def test_editing_a_surcharge_changes_the_answer(shop_copy):
 
 
 def test_cut_off_warehouse_and_days_to_a_region(shop):
-    from bot.shop.shipping import answer_cutoff, answer_delivery_days, answer_warehouse
-
     assert "16:00截单" in answer_cutoff(shop).text
     assert "杭州" in answer_warehouse(shop).text
     days = answer_delivery_days(shop, "杭州")
@@ -315,8 +320,6 @@ def test_cut_off_warehouse_and_days_to_a_region(shop):
 
 @pytest.mark.parametrize("hour, ships", [(15, "今天"), (17, "明天")])
 def test_paying_later(shop, hour, ships):
-    from bot.shop.shipping import answer_paying_later
-
     monday = at(2026, 11, 23, 15, 20)
     later = monday.replace(hour=hour, minute=50 if hour == 15 else 0)
     answer = answer_paying_later(shop, monday, later)
@@ -331,7 +334,5 @@ def test_paying_later(shop, hour, ships):
     (None, 328, "已经包邮"),
 ])
 def test_postage_of_one_order(shop, region, amount, says):
-    from bot.shop.shipping import answer_order_postage
-
     answer = answer_order_postage(shop, region, amount)
     assert says in answer.text and len(answer.lines) == 1, answer.text

@@ -7,7 +7,14 @@ import pytest
 from bot.shop import ShopDataError
 from bot.shop.catalogue import Product
 from bot.shop.replies import MAX_LINES
-from bot.shop.sizing import SizeAdvice, answer_size, is_top, recommend_size
+from bot.shop.sizing import (
+    SizeAdvice,
+    answer_one_size,
+    answer_size,
+    answer_sizes_for_people,
+    is_top,
+    recommend_size,
+)
 
 _ROWS = {
     "S": {"height_cm": [150, 157], "weight_kg": [40, 46]},
@@ -294,15 +301,11 @@ def test_what_the_buyer_adds_moves_the_size_as_the_fit_note_says(shop, product, 
 
 
 def test_two_people_at_once(shop):
-    from bot.shop.sizing import answer_sizes_for_people
-
     answer = answer_sizes_for_people(shop, shop.catalogue.find("卫衣"), [("男生", 175, 65), ("女生", 158, 45)])
     assert answer.facts["sizes"] == ["L", "S"]
     assert "男生175cm 65kg建议拍L码" in answer.text and "女生158cm 45kg建议拍S码" in answer.text
 
 
 def test_a_one_size_product_needs_no_measurements(shop):
-    from bot.shop.sizing import answer_one_size
-
     answer = answer_one_size(shop, shop.catalogue.find("袜子"))
     assert "均码" in answer.text and "鞋码35-44" in answer.text and "身高" not in answer.text
