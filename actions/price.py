@@ -93,7 +93,7 @@ def reply_payment(dispatcher: CollectingDispatcher, tracker: Tracker, context: S
     sale = bool(question.promotions) or bool(_SALE.search(question.text))
     hint = question.payment if question.payment and question.payment != "overview" else question.text
     answer = answer_payment(context.shop, text_hint=hint, amount=amount, periods=question.periods, sale=sale,
-                            how=question.aspect == "how")
+                            how=question.aspect == "how", words=question.text)
     dispatcher.utter_message(text=answer.text)
     return [SlotSet("last_topic", "payment")]
 

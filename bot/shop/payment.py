@@ -46,6 +46,7 @@ def answer_payment(
     periods: Optional[int] = None,
     sale: bool = False,
     how: bool = False,
+    words: Optional[str] = None,
 ) -> Answer:
     """How to pay: an overview, or the specific question the message asks.
 
@@ -56,6 +57,7 @@ def answer_payment(
         periods: for instalments: the number of periods asked about (分12期有手续费吗).
         sale: the buyer asks about a big sale's time (双十二的时候也能用信用卡吗).
         how: the buyer asks where and how to do it (在哪里操作).
+        words: the buyer's message, when ``text_hint`` is a topic name (那银行卡呢 is every card, not 信用卡 alone).
 
     Returns:
         The reply; facts hold ``topic`` and the policy's answer to it (``allowed``).
@@ -77,6 +79,13 @@ def answer_payment(
         return _instalments_for(shop, values, amount, periods)
     if topic == "proxy_pay" and how and rules.proxy_pay:
         return Answer(text=replies.render("payment.proxy_pay_how", **values), facts={"topic": topic, "allowed": True})
+    cards = [method for method in rules.methods if method.endswith("卡")]
+    said = words or text_hint or ""
+    if topic == "credit_card" and not sale and len(cards) > 1 and any(
+            word in said for word in ("银行卡", "储蓄卡", "借记卡")):
+        # 那银行卡呢: every kind of card the shop takes, not the credit card alone.
+        text = replies.render("payment.bank_cards", cards=LIST_SEPARATOR.join(cards), **values)
+        return Answer(text=text, facts={"topic": topic, "allowed": True})
     if topic == "credit_card" and sale and rules.credit_card and rules.credit_card_note:
         text = replies.render("payment.credit_card_sale", **values)
         return Answer(text=text, facts={"topic": topic, "allowed": True})

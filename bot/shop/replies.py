@@ -145,6 +145,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "credit_card_no": _fields("methods"),
         "failure": _fields("tips"),
         "proxy_pay_how": _fields("steps"),
+        "bank_cards": _fields("cards", "note", "methods"),
         "credit_card_sale": _fields("note", "methods"),
         "instalments_ok": _fields("amount", "min_amount", "periods", "free_periods"),
         "instalments_short": _fields("amount", "gap", "min_amount", "periods", "free_periods", "methods"),

@@ -66,6 +66,11 @@ def test_instalments_for_an_amount_or_a_number_of_periods(shop, amount, periods,
     assert says in answer.text and answer.facts["allowed"] is allowed, answer.text
 
 
+def test_a_bank_card_is_every_card_the_shop_takes(shop):
+    text = answer_payment(shop, "那银行卡呢").text
+    assert "信用卡、储蓄卡都可以" in text
+
+
 def test_paying_for_someone_step_by_step_and_cards_at_a_big_sale(shop):
     assert "找朋友帮忙付" in answer_payment(shop, "proxy_pay", how=True).text
     sale = answer_payment(shop, "信用卡", sale=True).text
