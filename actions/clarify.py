@@ -48,7 +48,13 @@ def likely_topics(tracker: Tracker, context: ShopContext, limit: int = TOPICS_OF
 
 
 class ActionClarify(ShopAction):
-    """Asks what the buyer means with buttons for the three likeliest topics; the second time, hands off."""
+    """Asks what the buyer means with buttons for the three likeliest topics; the second time, hands off.
+
+    A message the classifier was unsure of may still be a clear follow-up in context (在哪里操作 after paying
+    for someone, 想宽松点 after a size): that question is answered instead.
+    """
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_clarify"

@@ -1,7 +1,7 @@
 """The buyer wants a person, or is unhappy: say who follows up and when, and record why."""
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -9,13 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
 from actions.base import ShopAction
+from actions.routing import answers
 from actions.tracker_reading import add_handoff_reason
 from actions.orders import answer_for_order, choose_order
 from actions.stores import order_store
 from actions.shop_context import ShopContext
 from bot.handoff.reasons import HandoffReason
 from bot.shop.fields import hhmm
-from bot.shop.service_hours import agents_on_duty, next_on_duty_label
+from bot.shop.questions import SERVICE_HOURS, Question
+from bot.shop.service_hours import agents_on_duty, answer_service_hours, next_on_duty_label
 
 
 def when_someone_replies(context: ShopContext) -> Text:
@@ -30,8 +32,19 @@ def when_someone_replies(context: ShopContext) -> Text:
     return lines.off_duty.format(hours=hours, next_on_duty=next_on_duty_label(context.shop, moment) or "同事上班后")
 
 
+@answers(SERVICE_HOURS)
+def reply_service_hours(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                        question: Question) -> Optional[List[EventType]]:
+    """When the agents are on duty (人工客服几点上班): the hours, not a person now."""
+    answer = answer_service_hours(context.shop, shop_context.now(context))
+    dispatcher.utter_message(text=answer.text)
+    return [SlotSet("last_topic", "service_hours")]
+
+
 class ActionHandOff(ShopAction):
     """request_human and complain_service: a colleague follows up (the console comes with hand-off)."""
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_hand_off"
@@ -51,6 +64,8 @@ class ActionHandOff(ShopAction):
 
 class ActionHandleQualityComplaint(ShopAction):
     """complain_quality: apologise, ask for a photo and the order, and mark it for a person first."""
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_handle_quality_complaint"

@@ -28,6 +28,8 @@ def has_any(tracker: Tracker, entities) -> bool:
 class ActionHandleInform(ShopAction):
     """Answers the last topic again for the new fact (那新疆呢 after a postage answer), or notes it."""
 
+    reads_questions = True
+
     def name(self) -> Text:
         return "action_handle_inform"
 

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop_context
 from actions.base import ShopAction
+from actions.routing import answers
 from actions.shop_context import ShopContext
 from actions.stores import order_store
 from actions.tracker_reading import add_handoff_reason, buyer_id, latest_entities, latest_entity, user_turns
@@ -27,12 +28,14 @@ from bot.orders.aftersales import (
 from bot.orders.changes import apply_modification, decide_cancel, decide_modification
 from bot.orders.tracking import answer_track_order
 from bot.orders.wording import order_label
-from bot.orders.choice import ORDER_TOPICS, RECENT_ORDERS, OrderChoice
+from bot.orders.choice import IMPLIED_STATES, ORDER_TOPICS, RECENT_ORDERS, OrderChoice
 from bot.orders.choice import choose_order as choose_among
 from bot.orders.model import OrderView
 from bot.orders.store import OrderStore
 from bot.shop import answer_return_policy
+from bot.shop.questions import ORDER, Question
 from bot.text.order_requests import asks_refund_progress, complaint_kind, new_address
+from bot.text.question_cues import order_days, question_cues
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +59,23 @@ def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topi
         return OrderChoice(unknown_number=str(number)) if number else OrderChoice()
     number = latest_entity(tracker, "order_id")
     earlier = tracker.get_slot("order_id")
+    text = tracker.latest_message.get("text") or ""
+    policy = context.shop.policy
+    cues = question_cues(text)
+    # 退款怎么还没到 speaks of the money, not of a parcel on its way.
+    states = [] if asks_refund_progress(text) else [
+        state for cue, implied in IMPLIED_STATES.items() if cue in cues for state in implied]
     return choose_among(
         store.recent_orders(buyer, RECENT_ORDERS),
         topic,
         number=str(number) if number else None,
         by_number=store.get_order(buyer, str(number)) if number else None,
-        text=tracker.latest_message.get("text") or "",
+        text=text,
         products=mentioned_product_ids(tracker, context),
         earlier=store.get_order(buyer, str(earlier)) if earlier else None,
+        placed=order_days(text, policy.local(shop_context.now(context)).date()),
+        states=states,
+        local_day=lambda moment: policy.local(moment).date(),
     )
 
 
@@ -114,6 +126,7 @@ def answer_for_order(
             decision = decide_modification(
                 shop, order, now, address=new_address(text),
                 color=latest_entity(tracker, "color"), size=latest_entity(tracker, "size"),
+                wants_address="地址" in text,
             )
         dispatcher.utter_message(text=decision.text)
         if decision.action == "confirm":
@@ -143,8 +156,9 @@ def reply_order_question(
     choice = choose_order(tracker, context, store, topic)
     if choice.order is None:
         if topic == "ask_return_policy":
-            # The rules in general, when no order of the buyer is in question.
-            product = context.shop.catalogue.find(latest_entity(tracker, "product") or "")
+            # The rules in general, when no order of the buyer is in question (for the product in view).
+            named = latest_entity(tracker, "product") or tracker.get_slot("product") or ""
+            product = context.shop.catalogue.find(named)
             dispatcher.utter_message(text=answer_return_policy(context.shop, product=product).text)
             return [SlotSet("last_topic", "return_policy")]
         ask_which_order(dispatcher, context, choice)
@@ -152,15 +166,35 @@ def reply_order_question(
     return answer_for_order(dispatcher, tracker, context, store, topic, order=choice.order)
 
 
+@answers(ORDER)
+def reply_order_progress(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                         question: Question) -> Optional[List[EventType]]:
+    """Goods sent back (我退回去的裙子你们收到没): where the return or refund of that order stands."""
+    store = order_store()
+    choice = choose_order(tracker, context, store, "return_request")
+    if choice.order is None:
+        ask_which_order(dispatcher, context, choice)
+        return [SlotSet("last_topic", "return_request")]
+    answer = answer_refund_status(context.shop, choice.order, shop_context.now(context))
+    dispatcher.utter_message(text=answer.text)
+    return [SlotSet("order_id", choice.order.id), SlotSet("last_topic", "return_request"),
+            *_hand_off_events(tracker, answer.facts)]
+
+
 class ActionAnswerOrderQuestion(ShopAction):
     """track_order, modify_order, cancel_order, return_request: from the buyer's orders in the store."""
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_answer_order_question"
 
     def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        return reply_order_question(dispatcher, tracker, context, intent if intent in ORDER_TOPICS else "track_order")
+        topic = intent if intent in ORDER_TOPICS else "track_order"
+        if topic == "track_order" and asks_refund_progress(tracker.latest_message.get("text") or ""):
+            topic = "return_request"  # 退款怎么还没到: where the refund stands, not the parcel
+        return reply_order_question(dispatcher, tracker, context, topic)
 
 
 def reply_confirmation(

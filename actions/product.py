@@ -5,6 +5,7 @@ collecting (有尺码表吗 / 这件偏大吗) gets the chart and fit note here 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -12,17 +13,72 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction
-from actions.tracker_reading import add_handoff_reason, entity_or_slot, latest_entities, latest_entity
+from actions.routing import answers
+from actions.tracker_reading import add_handoff_reason, discussed, entity_or_slot, latest_entities, latest_entity
 from actions.shop_context import ShopContext
 from actions.sizing import ask_which_product, focus_from_tracker
+from bot.shop.comparison import compare_products
 from bot.shop.fields import yuan
 from bot.shop.product_facts import answer_product_question
+from bot.shop.questions import COMPARE, PRODUCT, RECOMMEND, Question
 from bot.shop.recommendation import answer_recommendation, recommendation_request
 from bot.shop.stock import answer_stock
+from bot.text.product_features import feature_lexicon
+from bot.text.question_cues import ComparedOn
+
+
+@answers(PRODUCT)
+def reply_product_details(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                          question: Question) -> Optional[List[EventType]]:
+    """A detail of the product named or in view (含绒量, 模特, 几个颜色, M码腰围), from the catalogue; what it does
+    not hold is said honestly and handed to a colleague with the buyer's question."""
+    focus = focus_from_tracker(tracker, context)
+    product = context.shop.catalogue.find(question.products[0]) if question.products else focus.product
+    if product is None:
+        ask_which_product(dispatcher, context, focus.candidates)
+        return [SlotSet("last_topic", "ask_product"),
+                SlotSet("product_candidates", [p.id for p in focus.candidates] or None)]
+    lexicon = feature_lexicon()
+    features = [lexicon.features[key] for key in question.features if key in lexicon.features]
+    answer = answer_product_question(context.shop, product, list(question.attributes), size=question.size,
+                                     features=features, measure=question.measure, color=question.color,
+                                     question=question.text, unknown_question=question.aspect == "unknown")
+    dispatcher.utter_message(text=answer.text)
+    events: List[EventType] = [SlotSet("product", product.id), SlotSet("last_topic", "ask_product"),
+                               discussed(tracker, [product.id])]
+    if answer.hand_off_reason is not None:
+        events.append(add_handoff_reason(tracker, answer.hand_off_reason))
+    return events
+
+
+@answers(COMPARE)
+def reply_comparison(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                     question: Question) -> Optional[List[EventType]]:
+    """Two products compared on what the buyer asks."""
+    catalogue = context.shop.catalogue
+    pair = [p for p in (catalogue.find(pid) for pid in question.products) if p is not None]
+    if len(pair) < 2:
+        return None
+    lexicon = feature_lexicon()
+    feature = next((lexicon.features[key] for key in question.features if key in lexicon.features), None)
+    on = ComparedOn(question.compare_key, question.compare_word or "", question.compare_more) \
+        if question.compare_key else None
+    answer = compare_products(context.shop, pair, on, feature)
+    dispatcher.utter_message(text=answer.text)
+    return [SlotSet("last_topic", "compare"), discussed(tracker, [p.id for p in pair])]
+
+
+@answers(RECOMMEND)
+def reply_recommendation(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                         question: Question) -> Optional[List[EventType]]:
+    """A recommendation refined by what the buyer adds (a budget, a person, an occasion, cheaper)."""
+    return recommend(dispatcher, tracker, context, question)
 
 
 class ActionAnswerProduct(ShopAction):
     """ask_product, ask_stock, ask_recommendation (and ask_size while the size form is collecting)."""
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_answer_product"
@@ -65,27 +121,50 @@ def reply_product_question(
     return events
 
 
-def recommend(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
-    """One or two products for what the buyer said (occasion, colour, budget, for whom) and why."""
+def recommend(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+              question: Optional[Question] = None) -> List[EventType]:
+    """One or two products for what the buyer said (occasion, colour, budget, for whom) and why; a wish added
+    after a recommendation (预算500以内, 男生穿的, 要便宜点的) refines the one before."""
     text = tracker.latest_message.get("text") or ""
-    request = recommendation_request(text, context.shop.catalogue)
-    garment = latest_entity(tracker, "garment") or request.get("garment")
-    color = latest_entity(tracker, "color")
+    catalogue = context.shop.catalogue
+    heard = recommendation_request(text, catalogue)
+    before = dict(question.recommend) if question is not None else {}
+    wishes = {key: before.get(key) for key in ("occasion", "gender", "garment", "budget", "color")}
+    occasions = list(before.get("occasion") or [])
+    occasions += [o for o in heard.get("occasion", []) if o not in occasions]
+    wishes.update({k: v for k, v in heard.items() if k != "occasion"})
+    wishes["occasion"] = occasions or None
+    if latest_entity(tracker, "garment"):
+        wishes["garment"] = latest_entity(tracker, "garment")
+    if latest_entity(tracker, "color"):
+        wishes["color"] = latest_entity(tracker, "color")
     budget = latest_entity(tracker, "amount")
+    if budget is not None and heard.get("budget") is None:
+        wishes["budget"] = budget
+    if before.get("cheaper") or (question is not None and dict(question.recommend).get("cheaper")):
+        picked_before = [catalogue.find(pid) for pid in (question.products if question else ())]
+        prices = [p.price for p in picked_before if p is not None]
+        if prices:
+            wishes["budget"] = min(wishes.get("budget") or max(prices), max(prices) - 1)
     answer = answer_recommendation(
         context.shop,
-        occasion=request.get("occasion"),
-        color=color,
-        budget=budget if budget is not None else request.get("budget"),
-        gender=request.get("gender"),
-        garment=garment,
-        text=text,
+        occasion=wishes.get("occasion"),
+        color=wishes.get("color"),
+        budget=wishes.get("budget"),
+        gender=wishes.get("gender"),
+        garment=wishes.get("garment"),
+        text="" if question is not None else text,
     )
     dispatcher.utter_message(text=answer.text)
-    events: List[EventType] = [SlotSet("last_topic", "ask_recommendation")]
     picked = answer.facts.get("products") or []
+    events: List[EventType] = [SlotSet("last_topic", "ask_recommendation")]
     if len(picked) == 1:
         events.append(SlotSet("product", picked[0]))
+    if picked:
+        events.append(discussed(tracker, picked))
+    kept = {k: v for k, v in wishes.items() if v}
+    read = question or Question(topic=RECOMMEND, text=text)
+    events.append(SlotSet("question", replace(read, recommend=tuple(kept.items()), products=tuple(picked)).as_slot()))
     return events
 
 

@@ -16,22 +16,26 @@ from rasa_sdk.types import DomainDict
 
 from actions import shop_context
 from actions.base import ShopAction
-from actions.tracker_reading import add_handoff_reason, latest_entity
+from actions.routing import answers, read
+from actions.tracker_reading import BODY_SLOT, add_handoff_reason, discussed, latest_entity, slot_before_latest
 from actions.shop_context import ShopContext
 from bot.handoff.reasons import HandoffReason
 from bot.shop import ShopDataError
 from bot.shop.fields import yuan
 from bot.shop.product_focus import ProductFocus, names, resolve_product
+from bot.shop.questions import SIZE, Question
 from bot.shop.sizing import (
     IMPLAUSIBLE,
     NO_CHART,
     OUT_OF_RANGE,
     PLAUSIBLE_HEIGHT_CM,
     PLAUSIBLE_WEIGHT_KG,
+    answer_one_size,
     answer_size,
+    answer_sizes_for_people,
 )
 from bot.text.measurement_answers import bare_measurement
-from bot.text.size_habits import usual_size
+from bot.text.size_habits import states_usual_size, usual_size, usual_size_among
 
 logger = logging.getLogger(__name__)
 
@@ -105,10 +109,16 @@ def advise(
     context: ShopContext,
     product,
     measured: Optional[Dict[Text, float]] = None,
+    question: Optional[Question] = None,
 ) -> List[EventType]:
-    """Size advice for ``product`` from the measurements (slots, or ``measured`` just now), preference
-    and usual size."""
+    """Size advice for ``product`` from the measurements (slots, or ``measured`` just now), preference,
+    usual size, and what the buyer added (body details, layers worn under it, two sizes to choose from)."""
     height, weight = measurements(tracker, measured)
+    if product.size_chart is None and len(product.sizes) == 1:
+        answer = answer_one_size(context.shop, product)
+        dispatcher.utter_message(text=answer.text)
+        return [SlotSet("product", product.id), SlotSet("last_topic", TOPIC)]
+    body = list(question.body) if question is not None else list(tracker.get_slot(BODY_SLOT) or [])
     answer = answer_size(
         context.shop,
         product,
@@ -116,10 +126,15 @@ def advise(
         weight,
         preference=tracker.get_slot("fit_preference"),
         usual_size=tracker.get_slot("usual_size"),
+        body=body,
+        layering=question.layering if question is not None else None,
+        pair=question.pair if question is not None else (),
     )
     dispatcher.utter_message(text=answer.text)
     events: List[EventType] = [SlotSet(name, value) for name, value in (measured or {}).items()]
-    events += [SlotSet("product", product.id), SlotSet("last_topic", TOPIC)]
+    events += [SlotSet("product", product.id), SlotSet("last_topic", TOPIC), discussed(tracker, [product.id])]
+    if body:
+        events.append(SlotSet(BODY_SLOT, body))
     status, rule = answer.facts["status"], answer.facts.get("rule")
     if status in (OUT_OF_RANGE, IMPLAUSIBLE) or (status == NO_CHART and not answer.facts["size"]):
         # The chart gave no size: a person compares the garment's measurements by hand.
@@ -141,6 +156,8 @@ def bare_number_answer(tracker: Tracker, asking: Optional[Text] = None) -> Dict[
     """{"height": cm} or {"weight": kg} from a message that is only a number (哦 160 / 不对 是170)."""
     if latest_entity(tracker, "height") is not None or latest_entity(tracker, "weight") is not None:
         return {}
+    if states_usual_size(tracker.latest_message.get("text") or ""):
+        return {}  # 平时穿32的: the size they wear, not a measurement
     found = bare_measurement(tracker.latest_message.get("text") or "", asking, _number(tracker.get_slot("height")))
     return {found[0]: found[1]} if found and (asking is None or found[0] == asking) else {}
 
@@ -167,8 +184,46 @@ def reply_size_followup(
     return advise(dispatcher, tracker, context, focus.product, measured)
 
 
+@answers(SIZE)
+def reply_size_question(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
+                        question: Question) -> Optional[List[EventType]]:
+    """Size advice changed by what the buyer adds (宽松点, 屁股大, 里面穿毛衣, xl还是2xl), or for two people."""
+    catalogue = context.shop.catalogue
+    named = catalogue.find(question.products[0]) if question.products else None
+    in_view = tracker.get_slot("product")
+    if named is None and latest_entity(tracker, "product"):
+        # 里面想穿卫衣: the product named is worn under it; the one advised is still the one before.
+        in_view = slot_before_latest(tracker, "product") or in_view
+    product = named or catalogue.find(in_view or "")
+    if product is None:
+        return None
+    if question.aspect == "people":
+        answer = answer_sizes_for_people(context.shop, product, question.people,
+                                         preference=tracker.get_slot("fit_preference"))
+        dispatcher.utter_message(text=answer.text)
+        return [SlotSet("product", product.id), SlotSet("last_topic", TOPIC), discussed(tracker, [product.id])]
+    height, weight = measurements(tracker)
+    if not (height and weight):
+        return None
+    return advise(dispatcher, tracker, context, product, question=question)
+
+
 class ValidateSizeAdviceForm(FormValidationAction):
-    """Checks what the form collected: a catalogue product, a believable height and weight."""
+    """Checks what the form collected: a catalogue product, a believable height and weight.
+
+    The form starts on every ask_size message; one that asks something else (M码腰围多少, 模特多高, 能换小一码吗,
+    a one-size product) needs no measurements: the form then ends at once and action_advise_size answers it.
+    """
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        context = self._context
+        question = read(tracker, context)
+        if question is not None and question.topic != SIZE:
+            return []
+        product = context.shop.catalogue.find(latest_entity(tracker, "product") or tracker.get_slot("product") or "")
+        if product is not None and product.size_chart is None and len(product.sizes) == 1:
+            return []
+        return domain_slots
 
     def name(self) -> Text:
         return f"validate_{FORM}"
@@ -290,7 +345,10 @@ class ActionAskWeight(ShopAction):
 
 
 class ActionAdviseSize(ShopAction):
-    """Runs when the form has product, height and weight: the size and why, from that product's chart."""
+    """Runs when the form has product, height and weight: the size and why, from that product's chart; or when
+    the form ended at once because the message asked something else, the answer to that."""
+
+    reads_questions = True
 
     def name(self) -> Text:
         return "action_advise_size"
@@ -300,6 +358,10 @@ class ActionAdviseSize(ShopAction):
         if product is None:  # the form guarantees one; a catalogue edit mid-chat may remove it
             ask_which_product(dispatcher, context, [])
             return [SlotSet("product", None)]
+        height, weight = measurements(tracker)
+        if not (height and weight) and not (product.size_chart is None and len(product.sizes) == 1):
+            ask_measurements(dispatcher, tracker, context, product)
+            return [SlotSet("product", product.id), SlotSet("last_topic", TOPIC)]
         return advise(dispatcher, tracker, context, product)
 
 
@@ -324,7 +386,12 @@ class ActionReadBuyerFacts(ShopAction):
             if not latest_entity(tracker, "product"):
                 events.append(SlotSet("product", page_product.id))
         sizes = [e for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "size"]
-        habit = usual_size(tracker.latest_message.get("text") or "", sizes)
+        text = tracker.latest_message.get("text") or ""
+        habit = usual_size(text, sizes)
+        if habit is None:
+            # 平时穿32的: a number is a size when it is one of the product's own sizes.
+            product = page_product or context.shop.catalogue.find(tracker.get_slot("product") or "")
+            habit = usual_size_among(text, product.sizes) if product is not None else None
         if habit:
             events.append(SlotSet("usual_size", habit))
         return events

@@ -36,6 +36,7 @@ from bot.orders.wording import (
 from bot.shop.fields import yuan
 from bot.shop.replies import Answer, join_lines
 from bot.shop.returns import no_reason_deadline, no_reason_returnable, no_reason_window_open
+from bot.shop.stock import match_colors, match_size, variant_stock
 from bot.shop.workdays import format_date
 
 if TYPE_CHECKING:
@@ -374,3 +375,93 @@ def answer_quality_complaint(
         replies.render("order_complaint.recorded", **values),
     )
     return answer_from(text, facts)
+
+
+def exchange_target(shop: "Shop", item: OrderItem, color: Optional[str], size: Optional[str],
+                    direction: Optional[str]) -> Tuple[str, str]:
+    """The colour and size a buyer wants instead of an item's: named (换军绿色, 换2xl), or one size up or down
+    (换个小号, 大一码); what is not named stays as bought."""
+    product = product_of(shop, item)
+    new_color, new_size = item.color, item.size
+    if product is not None:
+        if color:
+            matches = match_colors(product, color)
+            new_color = matches[0] if matches else color
+        sizes = list(product.sizes)
+        if size and match_size(product, size):
+            new_size = match_size(product, size) or new_size
+        elif direction in ("smaller", "larger") and item.size in sizes:
+            step = -1 if direction == "smaller" else 1
+            index = sizes.index(item.size) + step
+            if 0 <= index < len(sizes):
+                new_size = sizes[index]
+    return new_color, new_size
+
+
+def answer_exchange_request(
+    store: "OrderStore", shop: "Shop", order: OrderView, now: datetime, *, color: Optional[str] = None,
+    size: Optional[str] = None, direction: Optional[str] = None, by: str,
+) -> Answer:
+    """An exchange of a signed-for order's item for another colour or size: whether it can be done (the no-reason
+    window, the category), whether the wanted one is in stock (else its restock date, the colours that have that
+    size, or a return instead), and, when it can, the request recorded with the steps and who pays the postage.
+
+    Args:
+        color, size: the colour and size wanted (as the buyer named them), if named.
+        direction: ``smaller`` or ``larger`` for 换个小号 / 大一码.
+        by: who records it (``buyer:<id>``).
+
+    Returns:
+        The reply; facts as answer_return_eligibility plus ``target`` ((colour, size)), ``available`` (the
+        wanted variant in stock), ``recorded``.
+    """
+    policy, replies = shop.policy, shop.replies
+    eligibility = answer_return_eligibility(shop, order, now)
+    if not eligibility.facts["eligible"]:
+        return answer_from(eligibility.text, {**eligibility.facts, "recorded": False})
+    if not policy.exchanges.available:
+        return answer_from(replies.render("exchange.unavailable"), {**eligibility.facts, "recorded": False})
+    latest = order.latest_return
+    if latest is not None and latest.open:
+        answer = answer_refund_status(shop, order, now)
+        return answer_from(answer.text, {**answer.facts, "recorded": False})
+    item = order.items[0]
+    product = product_of(shop, item)
+    new_color, new_size = exchange_target(shop, item, color, size, direction)
+    values = {**order_values(shop, order), "variant": f"{new_color}{new_size}", "days": policy.exchanges.window_days,
+              "when_sold_out": policy.exchanges.when_sold_out or ""}
+    facts = {**eligibility.facts, "target": (new_color, new_size), "recorded": False}
+    if (new_color, new_size) == (item.color, item.size):
+        return answer_from(replies.render("order_exchange.ask_target", **values), {**facts, "available": None})
+    stock = variant_stock(product, new_color, new_size) if product is not None else None
+    if stock is not None and stock.status == "sold_out":
+        others = [c for c in product.colors if c != new_color and variant_stock(product, c, new_size).available]
+        restock = (replies.render("order_exchange.restock", date=format_date(replies, stock.restock))
+                   if stock.restock else "")
+        lines = [replies.render("order_exchange.sold_out", restock=restock, **values)]
+        if others:
+            lines.append(replies.render("order_exchange.others", colors=LIST_SEPARATOR.join(others), size=new_size,
+                                        **values))
+        lines.append(replies.render("order_exchange.or_return", **values))
+        return answer_from(join_lines(*lines), {**facts, "available": False})
+    reason = replies.render("order_exchange.reason", **values)
+    stamp = format_date(replies, local_today(shop, now))
+    remark = replies.render("order_remarks.return", kind=_kind_name(shop, "exchange"), reason=reason, date=stamp)
+    try:
+        request = store.request_return(order.id, "exchange", reason, False, by=by, at=now,
+                                       flag=policy.orders.flags.after_sale, remark=remark)
+    except OrderStateError:
+        fresh = store.find_by_id_for_staff(order.id) or order
+        answer = answer_refund_status(shop, fresh, now)
+        return answer_from(answer.text, {**answer.facts, "recorded": False})
+    insurance = policy.returns.freight_insurance
+    postage_key = "exchange.postage_insured" if insurance.gifted_by_shop else "exchange.postage"
+    payer = {True: replies.render("exchange.payer_buyer"), False: replies.render("exchange.payer_shop")}
+    text = join_lines(
+        replies.render("order_exchange.recorded", **values),
+        replies.render("order_return.exchange_steps", steps=STEP_SEPARATOR.join(policy.exchanges.steps)),
+        replies.render(postage_key, return_payer=payer[policy.exchanges.buyer_pays_return],
+                       resend_payer=payer[not policy.exchanges.shop_pays_resend], payout_min=yuan(insurance.payout_min),
+                       payout_max=yuan(insurance.payout_max)),
+    )
+    return answer_from(text, {**facts, "available": True, "recorded": True, "request_id": request.id})

@@ -123,6 +123,7 @@ def decide_modification(
     size: Optional[str] = None,
     remark: Optional[str] = None,
     item_index: int = 0,
+    wants_address: bool = False,
 ) -> ModificationDecision:
     """Decide how to handle a change of address, colour/size or a remark, by the order's status.
 
@@ -138,6 +139,8 @@ def decide_modification(
         address: the new delivery address as the buyer wrote it.
         color, size: the new colour and/or size of the line ``item_index``.
         remark: a note the buyer wants on the order (发顺丰, 送礼不要放发票...).
+        wants_address: the buyer says the address must change (地址写错了) without giving the new one yet:
+            unpaid, how to change it themselves; paid, asked for the new address; later, why it cannot be.
 
     Returns:
         The decision; see ModificationDecision.
@@ -154,19 +157,30 @@ def decide_modification(
         if given
     ]
 
+    address_change = bool(address)
+
     def decision(action: str, text: str, case: str, **more: Any) -> ModificationDecision:
         facts = order_facts(order, case, changes=changes)
         if "hand_off_reason" in more:
             facts["hand_off_reason"] = more.pop("hand_off_reason")
         return ModificationDecision(action=action, text=text, facts=facts, **more)
 
-    if not changes:
+    if not changes and wants_address and order.status in (UNPAID, PAID):
+        if order.status == UNPAID:
+            steps = STEP_SEPARATOR.join(policy.orders.address_self_service_steps)
+            return decision("self_service", replies.render("order_modify.self_address", steps=steps, **values),
+                            "unpaid")
+        return decision("ask", replies.render("order_modify.ask_address", **values), "ask_address")
+    if not changes and not wants_address:
         return decision("ask", replies.render("order_modify.ask", **values), "ask")
+    # From here on the order is past changing by the buyer or the bot; an address said to be wrong counts as an
+    # address change even before the new one is given.
+    address_change = bool(address) or wants_address
 
     item_change = bool(color or size)
     if item_change and not 0 <= item_index < len(order.items):
         return decision("ask", replies.render("order_modify.ask", **values), "ask")
-    what = _what_text(shop, address, item_change, remark)
+    what = _what_text(shop, address_change, item_change, remark)
     days = policy.returns.no_reason_days
 
     if order.status == CLOSED:
@@ -185,7 +199,7 @@ def decide_modification(
             days=days,
             **values,
         )
-        if address:
+        if address_change:
             text = join_lines(text, replies.render("order_modify.redirect_try", courier=order.courier or ""))
             return decision("refuse", text, "shipped", hand_off_reason=HandOff.REDIRECT)
         return decision("refuse", text, "shipped")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Tuple
+from datetime import date, datetime
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from bot.orders.model import OrderView
 from bot.text.order_requests import asks_refund_progress
@@ -47,6 +48,13 @@ def relevant_orders(orders: Sequence[OrderView], topic: str, text: str = "") -> 
     return relevant
 
 
+#: The order states the buyer's words imply (question cues of data/lexicon/questions.yml).
+IMPLIED_STATES: Dict[str, Tuple[str, ...]] = {
+    "not_shipped": ("unpaid", "paid", "packed"),
+    "not_arrived": ("shipped",),
+}
+
+
 def choose_order(
     orders: Sequence[OrderView],
     topic: str,
@@ -56,6 +64,9 @@ def choose_order(
     text: str = "",
     products: Sequence[str] = (),
     earlier: Optional[OrderView] = None,
+    placed: Optional[Tuple[date, date]] = None,
+    states: Sequence[str] = (),
+    local_day: Optional[Callable[[datetime], date]] = None,
 ) -> OrderChoice:
     """Which of the buyer's orders the message is about.
 
@@ -72,19 +83,37 @@ def choose_order(
         text: the message (refund-progress questions prefer orders with a refund under way).
         products: catalogue ids the message names or points to.
         earlier: the order talked about earlier in this chat.
+        placed: the days the buyer says it was bought (昨天 / 上周), earliest and latest, both included.
+        states: the states the words imply (还没发: unpaid, paid, packed), most likely first.
+        local_day: the shop's calendar day of a moment (for ``placed``); the moment's own date without it.
+
+    Each of ``states``, ``placed`` and ``products`` narrows the orders only when some order fits it: words that
+    fit none are the buyer's mistake to talk about, not a reason to offer nothing.
     """
     if number:
         return OrderChoice(by_number) if by_number else OrderChoice(unknown_number=str(number))
     relevant = relevant_orders(orders, topic, text)
+    if states:
+        implied = [o for o in orders if o.status in states]
+        if implied:
+            relevant = implied
+    if placed is not None:
+        day = local_day or (lambda moment: moment.date())
+        dated = [o for o in relevant if placed[0] <= day(o.created_at) <= placed[1]]
+        if dated:
+            relevant = dated
+            if len(dated) == 1 and not products:
+                return OrderChoice(dated[0])
     if products:
         bought = [o for o in relevant if any(item.product_id in products for item in o.items)]
         if len(bought) == 1:
             return OrderChoice(bought[0])
         if bought:
             relevant = bought
-    if earlier is not None and not products:
+    if earlier is not None and not products and not states and placed is None:
         return OrderChoice(earlier)
     if len(relevant) == 1:
         return OrderChoice(relevant[0])
-    states = RELEVANT_STATES.get(topic, RELEVANT_STATES["track_order"])
-    return OrderChoice(candidates=tuple(sorted(relevant, key=lambda o: states.index(o.status))))
+    order = list(states) + [s for s in RELEVANT_STATES.get(topic, RELEVANT_STATES["track_order"]) if s not in states]
+    return OrderChoice(candidates=tuple(sorted(relevant, key=lambda o: order.index(o.status) if o.status in order
+                                               else len(order))))

@@ -71,10 +71,16 @@ def delivery_estimate(shop: "Shop", order: OrderView, now: datetime) -> Optional
     return DeliveryEstimate(order.region, days_min, days_max, latest, late)
 
 
-def answer_track_order(shop: "Shop", order: OrderView, now: datetime) -> Answer:
+def answer_track_order(shop: "Shop", order: OrderView, now: datetime, aspect: str = "") -> Answer:
     """Where an order is, in words: not paid, ships on …, packed, on its way (last scan, arrival), signed.
 
     A parcel late against the delivery estimate gets an apology and a hand-off to chase the courier.
+
+    Args:
+        shop: the loaded shop.
+        order: the order.
+        now: the current time, timezone-aware.
+        aspect: ``arrival`` for 哪天能到 about a parcel on its way: only when it should arrive.
 
     Returns:
         The reply; facts hold ``order_id``, ``tail``, ``status``, ``case`` (the status, or
@@ -133,6 +139,8 @@ def answer_track_order(shop: "Shop", order: OrderView, now: datetime) -> Answer:
             if event
             else replies.render("order_track.no_events")
         )
+        if aspect == "arrival" and not estimate.late:
+            return answer_from(replies.render("order_track.arrival_only", **values), facts)
         if estimate.late:
             facts["hand_off_reason"] = HandOff.LATE
             text = join_lines(

@@ -101,6 +101,9 @@ class Fit(StrictModel):
 
     runs: Runs = "正常"
     note: Optional[Text] = None
+    #: Between two sizes (height says one, weight the other), which one decides: 体重 for an elastic waist
+    #: (按体重选), 身高 for a length that matters. Tops go by weight (the bust follows it) unless set.
+    choose_by: Optional[Literal["体重", "身高"]] = None
 
 
 class ModelWears(StrictModel):

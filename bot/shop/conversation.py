@@ -14,6 +14,8 @@ from bot.shop.replies import template_problems
 CONVERSATION_FILE = "conversation.yml"
 
 SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope")
+#: Small-talk replies that are not intents of their own.
+SMALLTALK_LINES = (*SMALLTALK_INTENTS, "will_buy")
 
 
 class Smalltalk(StrictModel):
@@ -26,6 +28,8 @@ class Smalltalk(StrictModel):
     deny: List[Text]
     bot_challenge: List[Text]
     out_of_scope: List[Text]
+    #: The buyer says they will buy now (好的 那我拍米白的): no question, an acknowledgement.
+    will_buy: List[Text] = ["好的亲～ 拍下后我们尽快给您发出，有问题随时找我哦"]
 
 
 class Clarify(StrictModel):
@@ -45,6 +49,8 @@ class Handoff(StrictModel):
     off_duty: Text
     quality: Text
     service: Text
+    #: Said instead of the same reply twice in a row to two different questions: a colleague checks the second.
+    not_sure: Text
     #: Said by the shop page's service: the first message routed to a person while a ticket is open,
     #: and when the assistant cannot answer at all (Rasa or its action server down).
     routed_to_person: Text

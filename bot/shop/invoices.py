@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from bot.shop.replies import Answer
 
@@ -26,19 +26,25 @@ def invoice_topic(shop: "Shop", text_hint: Optional[str]) -> str:
     return "overview"
 
 
-def answer_invoice(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
+def answer_invoice(
+    shop: "Shop", text_hint: Optional[str] = None, aspect: Optional[str] = None, parts: Sequence[str] = ()
+) -> Answer:
     """Invoices: electronic invoice after confirming receipt, personal or company title, 专票 or not.
 
     Args:
         shop: the loaded shop.
         text_hint: the buyer's message (or a topic name) to pick the specific question, if any.
 
+        aspect: ``amount`` (what amount the invoice is for) or ``not_invoiced`` (is this part invoiced), which
+            the caller read from the message; else read from ``text_hint``.
+        parts: the parts of a payment the buyer asks about (优惠券, 运费险), for those aspects.
+
     Returns:
         The reply; facts hold ``topic``, ``available``, ``kind``, ``special_vat``, ``paper``
         and ``issue_within_days``.
     """
     rules, replies = shop.policy.invoices, shop.replies
-    topic = invoice_topic(shop, text_hint)
+    topic = aspect if aspect in ("amount", "not_invoiced") else invoice_topic(shop, text_hint or aspect)
     facts = {
         "topic": topic,
         "available": rules.available,
@@ -54,6 +60,11 @@ def answer_invoice(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
         "company_fields": LIST_SEPARATOR.join(rules.company_fields),
         "amount_note": rules.amount_note,
     }
+    if rules.available and topic in ("amount", "not_invoiced") and rules.amount_basis:
+        named = [p for p in parts if p in rules.not_invoiced] or list(rules.not_invoiced)
+        values.update(basis=rules.amount_basis, parts=LIST_SEPARATOR.join(named))
+        key = "invoice.amount" if topic == "amount" or not named else "invoice.not_invoiced"
+        return Answer(text=replies.render(key, **values), facts=facts)
     if not rules.available:
         key = "invoice.unavailable"
     elif topic == "special_vat":

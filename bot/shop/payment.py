@@ -39,12 +39,25 @@ def payment_topic(shop: "Shop", text_hint: Optional[str]) -> str:
     return "overview"
 
 
-def answer_payment(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
+def answer_payment(
+    shop: "Shop",
+    text_hint: Optional[str] = None,
+    amount: Optional[float] = None,
+    periods: Optional[int] = None,
+    sale: bool = False,
+    how: bool = False,
+    words: Optional[str] = None,
+) -> Answer:
     """How to pay: an overview, or the specific question the message asks.
 
     Args:
         shop: the loaded shop.
         text_hint: the buyer's message or a topic name, if any.
+        amount: for instalments: the amount to pay (a price, an order), to say whether it can be split.
+        periods: for instalments: the number of periods asked about (分12期有手续费吗).
+        sale: the buyer asks about a big sale's time (双十二的时候也能用信用卡吗).
+        how: the buyer asks where and how to do it (在哪里操作).
+        words: the buyer's message, when ``text_hint`` is a topic name (那银行卡呢 is every card, not 信用卡 alone).
 
     Returns:
         The reply; facts hold ``topic`` and the policy's answer to it (``allowed``).
@@ -62,6 +75,20 @@ def answer_payment(shop: "Shop", text_hint: Optional[str] = None) -> Answer:
     }
     topic = payment_topic(shop, text_hint)
     allowed: Optional[bool]
+    if topic == "instalments" and rules.huabei and instalments.available and (amount is not None or periods):
+        return _instalments_for(shop, values, amount, periods)
+    if topic == "proxy_pay" and how and rules.proxy_pay:
+        return Answer(text=replies.render("payment.proxy_pay_how", **values), facts={"topic": topic, "allowed": True})
+    cards = [method for method in rules.methods if method.endswith("卡")]
+    said = words or text_hint or ""
+    if topic == "credit_card" and not sale and len(cards) > 1 and any(
+            word in said for word in ("银行卡", "储蓄卡", "借记卡")):
+        # 那银行卡呢: every kind of card the shop takes, not the credit card alone.
+        text = replies.render("payment.bank_cards", cards=LIST_SEPARATOR.join(cards), **values)
+        return Answer(text=text, facts={"topic": topic, "allowed": True})
+    if topic == "credit_card" and sale and rules.credit_card and rules.credit_card_note:
+        text = replies.render("payment.credit_card_sale", **values)
+        return Answer(text=text, facts={"topic": topic, "allowed": True})
     if topic == "failure":
         allowed, key = None, "payment.failure"
     elif topic == "cash_on_delivery":
@@ -109,3 +136,24 @@ def _instalment_line(shop: "Shop", values: dict) -> str:
         else "payment.instalments"
     )
     return shop.replies.render(key, **values)
+
+
+def _instalments_for(shop: "Shop", values: dict, amount: Optional[float], periods: Optional[int]) -> Answer:
+    """花呗分期 for an amount (can it be split?) or a number of periods (is it free of interest?)."""
+    rules = shop.policy.payment.instalments
+    replies = shop.replies
+    facts = {"topic": "instalments", "allowed": True, "amount": amount, "periods_asked": periods}
+    lines = []
+    if periods:
+        key = ("payment.instalments_period_no" if periods not in rules.periods
+               else "payment.instalments_period_free" if periods in rules.interest_free_periods
+               else "payment.instalments_period_fee")
+        lines.append(replies.render(key, period=periods, **values))
+    if amount is not None:
+        if amount >= rules.min_amount:
+            lines.append(replies.render("payment.instalments_ok", amount=yuan(amount), **values))
+        else:
+            facts["allowed"] = False
+            gap = yuan(rules.min_amount - amount)
+            lines.append(replies.render("payment.instalments_short", amount=yuan(amount), gap=gap, **values))
+    return Answer(text=join_lines(*lines), facts=facts)

@@ -1,12 +1,18 @@
-"""Answers to questions about a product's details (面料, 起球, 掉色, 尺寸...) from the catalogue alone.
+"""Answers to questions about a product's details (面料, 起球, 掉色, 尺寸, 含绒量, 帽子能不能收...) from the
+catalogue alone.
 
 What the catalogue holds is said in the agent's words; what it does not hold is never guessed: the
 reply says a colleague will confirm (as agents are trained to do for details the listing lacks) and
 ``facts["unknown"]`` names the details so the caller records why a person should follow up.
+
+Details beyond the catalogue's own fields (data/lexicon/product_features.yml) are answered from the product's
+own sentences: the clauses of its fabric, description, care, fit note and detail sentences that hold one of
+the words the catalogue uses for that detail. A question about one colour gets the clauses about that colour.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.handoff.reasons import HandoffReason
@@ -14,7 +20,8 @@ from bot.shop.catalogue import Product
 from bot.shop.fields import yuan
 from bot.shop.replies import Answer, join_lines
 from bot.shop.sizing import is_top
-from bot.shop.stock import match_size, size_words
+from bot.shop.stock import match_colors, match_size, size_words
+from bot.text.product_features import Feature
 
 #: The details a buyer can ask about, as the caller names them.
 ATTRIBUTES: Tuple[str, ...] = (
@@ -30,6 +37,8 @@ ATTRIBUTES: Tuple[str, ...] = (
     "genuine",
     "measurements",
     "workmanship",
+    "colors",
+    "model",
 )
 
 #: Details stored as an agent's sentence on the product, answered as written.
@@ -59,11 +68,19 @@ _TRAILING = "。．.！!～~ ，,；;"
 
 
 def answer_product_question(
-    shop: Any, product: Product, attributes: Sequence[str], size: Optional[str] = None
+    shop: Any,
+    product: Product,
+    attributes: Sequence[str],
+    size: Optional[str] = None,
+    features: Sequence[Feature] = (),
+    measure: Optional[str] = None,
+    color: Optional[str] = None,
+    question: Optional[str] = None,
+    unknown_question: bool = False,
 ) -> Answer:
     """Answer a buyer's questions about one product's details, as a reply of at most four lines.
 
-    With no attribute: a short summary (name, price, fabric, thickness, colours, sizes). With one
+    With no attribute and no feature: a short summary (name, price, fabric, thickness, colours, sizes). With one
     or several: each answered in one compact line; the ones the catalogue does not hold are named
     in a line saying a colleague will confirm.
 
@@ -73,11 +90,19 @@ def answer_product_question(
         attributes: keys from ATTRIBUTES, e.g. ``["pilling", "fading"]``; repeats are ignored.
         size: for ``measurements``: only this size's measurements (all of them) instead of two
             key measurements of every size.
+        features: details of product_features.yml asked about (含绒量, 钻绒...), answered from the product's
+            sentences; a shop-wide one (礼盒) or one no sentence holds is a question for a colleague.
+        measure: one measurement of the chart (``waist``, ``thigh``...) asked about: that figure of ``size``
+            (of every size without one).
+        color: the colour asked about: a detail sentence about several colours is narrowed to it.
+        question: the buyer's words, put on the hand-off reason when a colleague has to answer.
+        unknown_question: the buyer asked about a detail nothing here could read: a colleague checks ``question``
+            (no summary of the product instead of the answer).
 
     Returns:
         The reply. ``facts``: ``product`` (id), ``attributes`` (asked, deduplicated), ``answered``
         (key -> the value stated; for measurements size -> {measurement: cm}), ``unknown`` (keys
-        the catalogue does not hold, in the order asked; empty when all were answered).
+        the catalogue does not hold, in the order asked; empty when all were answered), ``features``.
         ``hand_off_reason`` is an ``unknown_fact`` reason naming them when ``unknown`` is not empty.
 
     Raises:
@@ -88,15 +113,33 @@ def answer_product_question(
     if wrong:
         raise ValueError(f"unknown product attributes {wrong}; expected some of {ATTRIBUTES}")
     r = _Render(shop.replies)
-    facts: Dict[str, Any] = {"product": product.id, "attributes": asked, "answered": {}, "unknown": []}
-    if not asked:
+    facts: Dict[str, Any] = {"product": product.id, "attributes": asked, "answered": {}, "unknown": [],
+                             "features": [f.key for f in features]}
+    if not asked and not features:
+        if question is not None and unknown_question:
+            # A precise question nothing in the data answers: said honestly, and a colleague checks it.
+            facts["unknown"] = ["question"]
+            return Answer(r("unknown_question", product=product.name), facts,
+                          HandoffReason(key="unknown_fact", detail=f"{product.name}：{question}"))
         return Answer(_summary(r, product), facts)
 
     clauses: List[str] = []
+    labels: List[str] = []
+    for feature in features:
+        found = [] if feature.shop_wide else feature_clauses(product, feature, color)
+        if found:
+            clauses.append(CLAUSE_SEPARATOR.join(found))
+            facts["answered"][feature.key] = found
+        else:
+            facts["unknown"].append(feature.key)
+            labels.append(feature.label)
     for key in asked:
-        found = _fact(shop, r, product, key, size)
+        if features and key in _COVERED_BY_FEATURES:
+            continue  # 能熨吗: the care sentence's clause about ironing, not the whole care sentence
+        found = _fact(shop, r, product, key, size, measure, color)
         if found is None:
             facts["unknown"].append(key)
+            labels.append(r(f"label_{key}"))
         else:
             clause, value = found
             clauses.append(clause)
@@ -107,15 +150,91 @@ def answer_product_question(
         lines.append(r("one", product=product.name, fact=clauses[0]))
     elif clauses:
         lines.append(r("several", product=product.name, facts=FACT_SEPARATOR.join(clauses)))
-    if facts["unknown"]:
-        labels = LIST_SEPARATOR.join(r(f"label_{key}") for key in facts["unknown"])
-        key = "unknown_after" if clauses else "unknown_only"
-        lines.append(r(key, product=product.name, attributes=labels))
     reason = None
     if facts["unknown"]:
-        # A colleague checks these facts (and adds them to the catalogue): the detail says which, in words.
-        reason = HandoffReason(key="unknown_fact", detail=f"{product.name}：{labels}")
+        words = LIST_SEPARATOR.join(dict.fromkeys(labels))
+        key = "unknown_after" if clauses else "unknown_only"
+        lines.append(r(key, product=product.name, attributes=words))
+        # A colleague checks (and adds it to the catalogue): the ticket says exactly what the buyer asked.
+        reason = HandoffReason(key="unknown_fact", detail=f"{product.name}：{question or words}")
     return Answer(join_lines(*lines), facts, reason)
+
+
+#: Attributes a feature answers more precisely when both are read from one message (熨 is care and iron).
+_COVERED_BY_FEATURES = ("care",)
+#: Between the clauses of one product sentence that answer one detail.
+CLAUSE_SEPARATOR = "，"
+_CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?]")
+#: A clause that continues the one before it (帽绳两头有金属扣，不会缩进去): said together.
+_CONTINUES = re.compile(r"^(?:不|没|也|就|都|所以|基本|一般|只要|建议|而且|但)")
+
+
+def product_sentences(product: Product) -> List[str]:
+    """The product's own sentences a detail can be answered from, most descriptive first (the name last)."""
+    fields = [product.description, product.fabric, product.workmanship, product.care, product.pilling,
+              product.fading, product.shrinking, product.see_through, product.warmth,
+              product.fit.note if product.fit else None]
+    return [text for text in fields if text]
+
+
+def _clauses(sentence: str) -> List[str]:
+    return [part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part.strip()]
+
+
+#: A detail is answered in a few clauses; more would be the block the buyer did not ask for.
+MAX_CLAUSES = 2
+
+
+def feature_clauses(product: Product, feature: Feature, color: Optional[str] = None) -> List[str]:
+    """The clauses of the product's sentences that say something about a detail (at most MAX_CLAUSES, each
+    with a clause that continues it), narrowed to one colour's clauses when ``color`` is asked; the product's
+    name answers only when no sentence does (五双装)."""
+    found: List[str] = []
+    for sentence in [*product_sentences(product), product.name]:
+        if found and sentence == product.name:
+            break
+        parts = _clauses(sentence)
+        for i, part in enumerate(parts):
+            if not any(word in part for word in feature.answered_by):
+                continue
+            if any(part in kept or kept in part for kept in found):
+                continue  # 防风面料 and 防风面料表面光滑 say it once
+            if len([c for c in found if not _CONTINUES.match(c)]) >= MAX_CLAUSES:
+                break
+            found.append(part)
+            if i + 1 < len(parts) and _CONTINUES.match(parts[i + 1]):
+                found.append(parts[i + 1])
+    found = list(dict.fromkeys(found))
+    return _for_color(product, found, color) if color else found
+
+
+def _mentions_color(clause: str, colors: Sequence[str]) -> bool:
+    return any(c in clause or c.rstrip("色") in clause for c in colors)
+
+
+def _for_color(product: Product, clauses: List[str], color: str) -> List[str]:
+    """The clauses about one colour when the sentence speaks of several (卡其色头两次洗会有一点浮色); else all."""
+    asked = match_colors(product, color)
+    if not asked:
+        return clauses
+    names = list(product.colors)
+    mentions = _mentions_color
+    if not any(mentions(clause, names) for clause in clauses):
+        return clauses
+    kept: List[str] = []
+    keep_next = False
+    for clause in clauses:
+        if mentions(clause, asked):
+            kept.append(clause)
+            keep_next = True
+        elif keep_next and not mentions(clause, names) and not re.search(r"其他|另外|别的", clause):
+            kept.append(clause)
+        else:
+            keep_next = False
+    if kept:
+        return kept
+    others = [clause for clause in clauses if re.search(r"其他|另外|别的|其余", clause)]
+    return others or clauses
 
 
 class _Render:
@@ -149,14 +268,33 @@ def _summary(r: _Render, product: Product) -> str:
 
 
 def _fact(
-    shop: Any, r: _Render, product: Product, key: str, size: Optional[str]
+    shop: Any, r: _Render, product: Product, key: str, size: Optional[str], measure: Optional[str] = None,
+    color: Optional[str] = None,
 ) -> Optional[Tuple[str, Any]]:
     """(clause, value stated) for one attribute, or None when the catalogue does not say."""
     if key == "fabric":
         return r("fabric", fabric=_clean(product.fabric)), product.fabric
     if key in _SENTENCES:
         value = getattr(product, key)
-        return (r(key, **{key: _clean(value)}), value) if value else None
+        if not value:
+            return None
+        if color and key != "care":
+            narrowed = _for_color(product, _clauses(value), color)
+            fact = r(key, **{key: CLAUSE_SEPARATOR.join(narrowed)})
+            asked = match_colors(product, color)
+            if asked and not any(_mentions_color(clause, asked) for clause in narrowed):
+                # Nothing said of this colour alone: what is said of the product holds for it (粉色的呢).
+                fact = r("for_color", color=asked[0], fact=fact)
+            return fact, value
+        return r(key, **{key: _clean(value)}), value
+    if key == "colors":
+        return r("colors", colors=LIST_SEPARATOR.join(product.colors), count=len(product.colors)), product.colors
+    if key == "model":
+        model = product.model_wears
+        if model is None:
+            return None
+        return r("model", height=_number(model.height_cm), weight=_number(model.weight_kg),
+                 size=r.sizes([model.size])), model.dict()
     if key == "thickness":
         if not product.thickness:
             return None
@@ -168,11 +306,34 @@ def _fact(
     if key == "genuine":
         statement = shop.policy.shop.authenticity
         return (r("genuine", authenticity=_clean(statement)), statement) if statement else None
-    return _measurements(r, product, size)
+    return _measurements(r, product, size, measure)
 
 
-def _measurements(r: _Render, product: Product, size: Optional[str]) -> Optional[Tuple[str, Any]]:
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _measurements(
+    r: _Render, product: Product, size: Optional[str], measure: Optional[str] = None
+) -> Optional[Tuple[str, Any]]:
     chart = product.size_chart or {}
+    if measure is not None:
+        # 腰围多少 / M码大腿围呢: that one figure, of the size asked (of every size without one).
+        label = match_size(product, size) if size is not None else None
+        if size is not None and label is None:
+            return r("no_size", size=r.sizes([str(size)]), sizes=r.sizes(product.sizes)), {}
+        rows = {lab: chart[lab] for lab in ([label] if label else product.chart_sizes()) if lab in chart}
+        shown = {lab: row.measurements()[measure] for lab, row in rows.items() if measure in row.measurements()}
+        if not shown:
+            return None
+        if len(shown) == 1:
+            (lab, cm), = shown.items()
+            return r("measure_one", size=r.sizes([lab]), name=_measure(r, product, measure, None),
+                     cm=_number(cm)), {lab: {measure: cm}}
+        table = TABLE_SEPARATOR.join(r("size_measures", size=r.sizes([lab]), measures=_number(cm))
+                                     for lab, cm in shown.items())
+        return r("measure_all", name=_measure(r, product, measure, None), table=table), {
+            lab: {measure: cm} for lab, cm in shown.items()}
     if size is not None:
         label = match_size(product, size)
         if label is None:
@@ -200,7 +361,7 @@ def _measurements(r: _Render, product: Product, size: Optional[str]) -> Optional
     return r("measurements_all", table=TABLE_SEPARATOR.join(table)), value
 
 
-def _measure(r: _Render, product: Product, name: str, cm: float) -> str:
+def _measure(r: _Render, product: Product, name: str, cm: Optional[float]) -> str:
+    """A measurement's name for this garment (衣长, 裤长...), followed by its figure when given."""
     key = _LENGTH_LABEL.get(product.garment or "", "length") if name == "length" else name
-    number = str(int(cm)) if float(cm).is_integer() else f"{cm:g}"
-    return r(f"measure_{key}") + number
+    return r(f"measure_{key}") + ("" if cm is None else _number(cm))

@@ -293,7 +293,8 @@ def _item(r: Any, rec: Recommendation, wishes: Dict[str, Any]) -> str:
         parts.append(r("miss_color", color=rec.misses["color"], colors=LIST_SEPARATOR.join(product.colors)))
     if "occasion" in rec.misses:
         parts.append(r("miss_occasion", occasion=LIST_SEPARATOR.join(rec.misses["occasion"])))
-    values = {"name": product.name, "price": yuan(product.price)}
+    values = {"name": product.name, "short": product.aliases[0] if product.aliases else product.name,
+              "price": yuan(product.price)}
     if parts:
         return r("item", reasons=REASON_SEPARATOR.join(parts), **values)
     return r("item_plain", **values)

@@ -27,6 +27,14 @@ _PAIR = ("smaller", "larger")
 #: Passed to every order reply (bot/orders/ (tracking, changes, aftersales)): the order's 尾号 and its goods.
 _ORDER = ("tail", "items")
 _RETURN = (*_ORDER, "signed", "days", "deadline", "days_since")
+#: Passed to every return-rule answer (bot/shop/returns.py answer_return_question).
+_RETURN_RULES = ("days", "conditions", "postage_max", "payout_min", "payout_max", "cod", "steps", "refund_days",
+                 "refund_note", "unmet")
+#: Passed to every exchange-rule answer (bot/shop/returns.py answer_exchange_question).
+_EXCHANGE_RULES = ("window_days", "kinds", "return_payer", "resend_payer", "steps", "per_order", "when_sold_out",
+                   "cod", "payout_min", "payout_max")
+#: Passed to every coupon template about one promotion (bot/shop/coupons.py).
+_PROMOTION = ("name", "description", "conditions", "start", "end", "threshold", "off", "days")
 
 #: Every template the code renders, by ``topic.key``, with the fields it may use. The loader
 #: refuses a replies file that lacks one of these, adds one the code never renders, or uses a field
@@ -48,6 +56,11 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "delivery_region": _fields("region", "zone", "days"),
         "delivery_general": _fields("nearest_zone", "nearest_days", "other_days"),
         "delivery_unknown_region": _fields("region", "nearest_zone", "nearest_days", "other_days"),
+        "cutoff": _fields("cutoff", "weekdays"),
+        "warehouse": _fields("warehouse"),
+        "delivery_only": _fields("region", "warehouse", "days"),
+        "later_same_day": _fields("at_time", "cutoff", "when"),
+        "later_next": _fields("at_time", "cutoff", "when"),
     },
     "shipping_fee": {
         "general": _fields("threshold", "standard_fee", "remote_regions"),
@@ -59,6 +72,9 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "amount_fee": _fields("region", "amount", "fee"),
         "unknown_region": _fields("region"),
         "ask_region": _fields(),
+        **{key: _fields("amount", "region", "fee", "threshold", "gap") for key in (
+            "order_free", "order_short", "order_never_free", "order_free_general", "order_short_general",
+        )},
     },
     "courier": {
         "option_free": _fields("name"),
@@ -87,12 +103,19 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "how_to_file_no_reason": _fields("steps", "refund_days"),
         "how_to_file_quality": _fields("steps", "refund_days"),
         "window_closed": _fields("product", "days", "deadline"),
+        **{key: _fields(*_RETURN_RULES) for key in (
+            "quality_short", "photos", "no_photos", "cod", "insurance_gifted", "insurance_own", "conditions",
+            "unmet", "refund_days", "refund_where", "send_back",
+        )},
     },
     "exchange": {
         "how": _fields("window_days", "kinds", "return_payer", "resend_payer", "steps"),
         "payer_buyer": _fields(),
         "payer_shop": _fields(),
         "unavailable": _fields(),
+        **{key: _fields(*_EXCHANGE_RULES) for key in (
+            "postage", "postage_insured", "times", "times_unlimited", "sold_out_rule", "sold_out_wait", "send_back",
+        )},
     },
     "invoice": {
         "overview": _fields("kind", "issue_within_days", "title_types", "company_fields", "amount_note"),
@@ -100,6 +123,8 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "special_vat_no": _fields("kind"),
         "special_vat_yes": _fields("kind", "company_fields"),
         "paper_no": _fields("kind"),
+        "amount": _fields("kind", "basis", "parts"),
+        "not_invoiced": _fields("kind", "basis", "parts"),
         "unavailable": _fields(),
     },
     "payment": {
@@ -119,6 +144,14 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "credit_card": _fields("note"),
         "credit_card_no": _fields("methods"),
         "failure": _fields("tips"),
+        "proxy_pay_how": _fields("steps"),
+        "bank_cards": _fields("cards", "note", "methods"),
+        "credit_card_sale": _fields("note", "methods"),
+        "instalments_ok": _fields("amount", "min_amount", "periods", "free_periods"),
+        "instalments_short": _fields("amount", "gap", "min_amount", "periods", "free_periods", "methods"),
+        "instalments_period_free": _fields("period", "min_amount", "periods", "free_periods"),
+        "instalments_period_fee": _fields("period", "min_amount", "periods", "free_periods"),
+        "instalments_period_no": _fields("period", "min_amount", "periods", "free_periods"),
     },
     "promotions": {
         "live_intro": _fields("count"),
@@ -152,12 +185,74 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "implausible": _fields("height", "weight"),
         "no_chart": _fields("product", "note"),
         "one_size": _fields("product", "size", "note"),
+        "why_choose_by": _fields(*_BUYER, *_PAIR, "height_size", "weight_size", "height_range", "weight_range"),
+        "why_runs_between": _fields(*_BUYER, *_PAIR, "height_range", "weight_range"),
+        "why_body": _fields(*_BUYER, "from_size", "body", "measure", "cm", "height_range", "weight_range"),
+        "why_layering_fits": _fields(*_BUYER, "from_size", "layering", "height_range", "weight_range"),
+        "why_layering_up": _fields(*_BUYER, "from_size", "layering", "height_range", "weight_range"),
+        "why_loose_up": _fields(*_BUYER, "from_size", "height_range", "weight_range"),
+        "why_fitted_down": _fields(*_BUYER, "from_size", "height_range", "weight_range"),
+        "why_usual_fits": _fields(*_BUYER, "from_size", "usual_size", "height_range", "weight_range"),
+        "why_usual_runs": _fields(*_BUYER, "from_size", "usual_size", "height_range", "weight_range"),
+        "why_usual_kept": _fields(*_BUYER, "from_size", "usual_size", "height_range", "weight_range"),
+        "pair_pick": _fields(*_BUYER, *_PAIR),
+        "pair_other": _fields(*_BUYER, *_PAIR),
+        "body_hips": _fields(),
+        "body_thighs": _fields(),
+        "body_shoulders": _fields(),
+        "body_belly": _fields(),
+        "person": _fields("person", "height", "weight", "size"),
+        "person_none": _fields("person", "height", "weight"),
+        "people": _fields("product", "people"),
     },
     "service_hours": {
         "on_duty": _fields("start", "end"),
         "off_duty": _fields("start", "end", "next"),
         "holiday_hours": _fields("holiday", "start", "end"),
         "holiday_off": _fields("holiday", "holiday_start", "holiday_end", "next"),
+    },
+    # bot/shop/coupons.py: one question about coupons and events
+    "coupon": {
+        **{key: _fields(*_PROMOTION) for key in (
+            "get_coupon", "get_discount", "valid_days", "ends", "over", "coming", "live", "members_only", "rule",
+            "when",
+        )},
+        "stack_no": _fields("names", "per_order"),
+        "stack_yes": _fields("discount", "coupon"),
+        "per_order": _fields("per_order"),
+        "now_instead": _fields("names"),
+        "not_for_product": _fields(*_PROMOTION, "product"),
+        "short": _fields(*_PROMOTION, "amount", "gap"),
+        "usable": _fields(*_PROMOTION, "amount", "after"),
+    },
+    # bot/shop/comparison.py: two products compared
+    "compare": {
+        "winner": _fields("winner", "word"),
+        "no_winner": _fields("first", "second"),
+        "fact": _fields("name", "fact"),
+        "unsaid": _fields(),
+        "price": _fields("winner", "word", "dearer", "cheaper", "dear_price", "cheap_price", "diff"),
+        "same_price": _fields("winner", "word", "dearer", "cheaper", "dear_price", "cheap_price", "diff"),
+        "price_fact": _fields("price"),
+    },
+    # bot/shop/price_quote.py: what an order costs
+    "price": {
+        "item": _fields("name", "quantity"),
+        "total": _fields("items", "subtotal", "adjustments", "total", "goods"),
+        "separator": _fields(),
+        "discount": _fields("promotion", "off"),
+        "postage": _fields("region", "fee"),
+        "postage_region": _fields("region", "fee"),
+        "postage_free": _fields(),
+        "surcharge": _fields("courier", "surcharge"),
+        "next_coupon": _fields("promotion", "gap", "items", "subtotal", "total", "goods"),
+        "next_postage": _fields("gap", "items", "subtotal", "total", "goods"),
+        "gap_coupon": _fields("promotion", "gap", "items", "subtotal", "total", "goods"),
+        "gap_postage": _fields("gap", "items", "subtotal", "total", "goods"),
+        "gap_none": _fields("items", "subtotal", "total", "goods"),
+        "same_price": _fields("name", "color", "price", "total"),
+        "event_saving": _fields("promotion", "start", "end", "total", "now_total", "saving", "conditions"),
+        "event_no_saving": _fields("promotion", "start", "end", "total", "now_total", "saving", "conditions"),
     },
     # bot/shop/product_facts.py answer_product_question
     "product_facts": {
@@ -178,13 +273,19 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "genuine": _fields("authenticity"),
         **{f"thickness_{k}": _fields() for k in ("thin", "medium", "thick", "extra_thick")},
         **{f"stretch_{k}": _fields() for k in ("none", "slight", "stretchy")},
+        "colors": _fields("colors", "count"),
+        "for_color": _fields("color", "fact"),
+        "unknown_question": _fields("product"),
+        "model": _fields("height", "weight", "size"),
+        "measure_one": _fields("size", "name", "cm"),
+        "measure_all": _fields("name", "table"),
         "measurements_all": _fields("table"),
         "measurements_size": _fields("size", "measures"),
         "size_measures": _fields("size", "measures"),
         "no_size": _fields("size", "sizes"),
         **{f"label_{k}": _fields() for k in (
             "fabric", "pilling", "fading", "shrinking", "thickness", "see_through", "stretch",
-            "warmth", "care", "genuine", "measurements", "workmanship",
+            "warmth", "care", "genuine", "measurements", "workmanship", "colors", "model",
         )},
         **{f"measure_{k}": _fields() for k in (
             "length", "length_top", "length_trousers", "length_skirt",
@@ -224,8 +325,8 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "ask": _fields(),
         "intro_one": _fields(),
         "intro_two": _fields(),
-        "item": _fields("name", "price", "reasons"),
-        "item_plain": _fields("name", "price"),
+        "item": _fields("name", "short", "price", "reasons"),
+        "item_plain": _fields("name", "short", "price"),
         "reason_occasion": _fields("occasion"),
         "reason_color": _fields("color"),
         "reason_budget": _fields("budget"),
@@ -256,6 +357,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "last_event": _fields("event_time", "event"),
         "no_events": _fields(),
         "arrival": _fields("region", "days", "arrival"),
+        "arrival_only": _fields(*_ORDER, "shipped", "courier", "region", "days", "arrival"),
         "late": _fields(*_ORDER, "courier", "tracking_no", "shipped", "arrival"),
         "late_hand_off": _fields("courier", "tracking_no"),
         "signed": _fields(*_ORDER, "signed"),
@@ -274,6 +376,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "no_size": _fields("product", "size", "sizes"),
         "sold_out": _fields("product", "variant"),
         "what_address": _fields(),
+        "ask_address": _fields(*_ORDER),
         "what_item": _fields(),
         "what_remark": _fields(),
         "refuse_packed": _fields(*_ORDER, "what"),
@@ -306,6 +409,14 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "recorded": _fields(*_ORDER, "kind"),
         "exchange_steps": _fields("steps"),
         "quality_postage": _fields("postage_max"),
+    },
+    "order_exchange": {
+        key: _fields(*_ORDER, "variant", "days", "when_sold_out")
+        for key in ("ask_target", "recorded", "reason", "or_return")
+    } | {
+        "sold_out": _fields(*_ORDER, "variant", "days", "when_sold_out", "restock"),
+        "restock": _fields("date"),
+        "others": _fields(*_ORDER, "variant", "days", "when_sold_out", "colors", "size"),
     },
     "order_refund": {
         key: _fields(*_ORDER, "kind", "date", "refund_by", "amount", "refund_days", "refund_note")

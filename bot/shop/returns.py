@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Union
 
 from bot.shop.catalogue import Product
 from bot.shop.fields import yuan
@@ -212,3 +212,123 @@ def answer_exchange(shop: "Shop", product: ProductRef = None) -> Answer:
         "product": found.id if found else None,
     }
     return Answer(text=text, facts=facts)
+
+
+#: What can be asked about returns, beyond "can it be returned" ("").
+RETURN_ASPECTS = ("", "postage", "quality", "photos", "cod", "insurance", "conditions", "refund_days", "refund_where",
+                  "how", "send_back")
+#: What can be asked about exchanges.
+EXCHANGE_ASPECTS = ("how", "postage", "times", "sold_out", "send_back")
+
+
+def answer_return_question(
+    shop: "Shop", aspect: str, product: ProductRef = None, quality_problem: bool = False,
+    unmet: Sequence[str] = (), refund_note: Optional[str] = None,
+) -> Answer:
+    """One question about the return rules: who pays the postage, a quality problem, photos, cash on delivery,
+    the freight insurance, the conditions (and one the buyer says is not met), how soon the refund comes and
+    where, how to file it, what to mind when sending it back.
+
+    Args:
+        shop: the loaded shop.
+        aspect: one of RETURN_ASPECTS; "" is the general answer (answer_return_policy).
+        product: the product, if known (excluded categories).
+        quality_problem: the buyer speaks of a quality problem.
+        unmet: conditions (as the policy writes them) the buyer says are not met (穿过 -> 未穿着).
+        refund_note: how refunds arrive (policy orders.refund_arrival_note), for ``refund_where``.
+
+    Raises:
+        ValueError: an unknown aspect.
+    """
+    if aspect not in RETURN_ASPECTS:
+        raise ValueError(f"unknown aspect {aspect!r}; one of {RETURN_ASPECTS}")
+    policy, replies = shop.policy, shop.replies
+    rules = policy.returns
+    insurance = rules.freight_insurance
+    values: Dict[str, Any] = {
+        "days": rules.no_reason_days,
+        "conditions": LIST_SEPARATOR.join(rules.conditions),
+        "postage_max": yuan(rules.quality_postage_max),
+        "payout_min": yuan(insurance.payout_min),
+        "payout_max": yuan(insurance.payout_max),
+        "cod": replies.render("returns.cod_accepted" if rules.accept_cash_on_delivery else "returns.cod_refused"),
+        "steps": _steps(rules.filing_steps),
+        "refund_days": rules.refund_days,
+        "refund_note": refund_note or policy.orders.refund_arrival_note,
+        "unmet": LIST_SEPARATOR.join(unmet),
+    }
+    facts: Dict[str, Any] = {"aspect": aspect, "quality_problem": quality_problem, "unmet": list(unmet)}
+
+    def r(key: str) -> str:
+        return replies.render(f"returns.{key}", **values)
+
+    if aspect == "":
+        answer = answer_return_policy(shop, product, quality_problem=True if quality_problem else None)
+        return Answer(answer.text, {**facts, **answer.facts})
+    if aspect == "postage":
+        if quality_problem:
+            return Answer(r("quality" if rules.quality_needs_photos else "quality_no_photos"), facts)
+        key = "not_quality_insured" if insurance.gifted_by_shop else "not_quality"
+        return Answer(join_lines(r(key), r("quality_short")), facts)
+    if aspect == "quality":
+        key = "quality" if rules.quality_needs_photos else "quality_no_photos"
+        return Answer(join_lines(r(key), r("how_to_file_quality")), facts)
+    if aspect == "photos":
+        return Answer(r("photos" if rules.quality_needs_photos else "no_photos"), facts)
+    if aspect == "cod":
+        return Answer(r("cod"), facts)
+    if aspect == "insurance":
+        return Answer(r("insurance_gifted" if insurance.gifted_by_shop else "insurance_own"), facts)
+    if aspect == "conditions":
+        return Answer(join_lines(r("conditions"), r("unmet") if unmet else None), facts)
+    if aspect == "refund_days":
+        return Answer(r("refund_days"), facts)
+    if aspect == "refund_where":
+        return Answer(r("refund_where"), facts)
+    if aspect == "how":
+        return Answer(r("how_to_file_quality" if quality_problem else "how_to_file_no_reason"), facts)
+    return Answer(r("send_back"), facts)
+
+
+def answer_exchange_question(shop: "Shop", aspect: str) -> Answer:
+    """One question about the exchange rules: how, who pays the postage each way, how many times, what if the
+    wanted size or colour is sold out, what to mind when sending it back.
+
+    Raises:
+        ValueError: an unknown aspect.
+    """
+    if aspect not in EXCHANGE_ASPECTS:
+        raise ValueError(f"unknown aspect {aspect!r}; one of {EXCHANGE_ASPECTS}")
+    policy, replies = shop.policy, shop.replies
+    rules = policy.exchanges
+    if not rules.available:
+        return Answer(replies.render("exchange.unavailable"), {"available": False, "aspect": aspect})
+    payer = {True: replies.render("exchange.payer_buyer"), False: replies.render("exchange.payer_shop")}
+    insurance = policy.returns.freight_insurance
+    values = {
+        "window_days": rules.window_days,
+        "kinds": LIST_SEPARATOR.join(rules.kinds),
+        "return_payer": payer[rules.buyer_pays_return],
+        "resend_payer": payer[not rules.shop_pays_resend],
+        "steps": _steps(rules.steps),
+        "per_order": rules.per_order or "",
+        "when_sold_out": rules.when_sold_out or "",
+        "cod": replies.render(
+            "returns.cod_accepted" if policy.returns.accept_cash_on_delivery else "returns.cod_refused"
+        ),
+        "payout_min": yuan(insurance.payout_min),
+        "payout_max": yuan(insurance.payout_max),
+    }
+    facts = {"available": True, "aspect": aspect}
+    if aspect == "how":
+        text = replies.render("exchange.how", **values)
+    elif aspect == "postage":
+        key = "exchange.postage_insured" if insurance.gifted_by_shop and rules.buyer_pays_return else "exchange.postage"
+        text = replies.render(key, **values)
+    elif aspect == "times":
+        text = replies.render("exchange.times" if rules.per_order else "exchange.times_unlimited", **values)
+    elif aspect == "sold_out":
+        text = replies.render("exchange.sold_out_rule" if rules.when_sold_out else "exchange.sold_out_wait", **values)
+    else:
+        text = replies.render("exchange.send_back", **values)
+    return Answer(text, facts)

@@ -235,6 +235,10 @@ class Exchanges(StrictModel):
     buyer_pays_return: StrictBool
     shop_pays_resend: StrictBool
     steps: List[Text]
+    #: How many times one order may be exchanged (每个订单限换一次).
+    per_order: Optional[PositiveInt] = None
+    #: What the buyer can do instead when the wanted size or colour is sold out (退货退款).
+    when_sold_out: Optional[Text] = None
     note: Optional[Text] = None
 
 
@@ -258,6 +262,9 @@ class Invoices(StrictModel):
     special_vat: StrictBool
     paper: StrictBool
     amount_note: Text
+    #: What the invoice's amount is (实付金额), and the parts of a payment not invoiced (优惠券, 运费险).
+    amount_basis: Optional[Text] = None
+    not_invoiced: List[Text] = []
     keywords: InvoiceKeywords
 
 
@@ -270,16 +277,26 @@ class Pricing(StrictModel):
     #: Largest compensation for a minor quality issue (usually not above the postage).
     compensation_max: Money
     supervisor_note: Text
+    #: Coupons (promotions of kind ``coupon``) one order can use; discounts stack with them.
+    coupons_per_order: PositiveInt = 1
 
 
 class Promotion(StrictModel):
-    """A promotion or coupon, live from ``start`` to ``end`` (both days included, shop time)."""
+    """A promotion or coupon, live from ``start`` to ``end`` (both days included, shop time).
+
+    ``kind`` says how it combines with others: a ``coupon`` is claimed by the buyer and an order uses at
+    most ``pricing.coupons_per_order`` of them (the store coupon and the new-member coupon are both store
+    coupons); a ``discount`` (满减活动, 折扣) applies by itself and stacks with one coupon.
+    """
 
     id: Slug
     name: Text
     aliases: List[Text] = []
+    kind: Literal["coupon", "discount"] = "discount"
     description: Text
     conditions: Text
+    #: A coupon valid this many days from the day it is claimed (领取后30天内有效), when not until ``end``.
+    valid_days: Optional[PositiveInt] = None
     start: date
     end: date
     #: 满减: the order amount needed...

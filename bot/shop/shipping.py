@@ -146,6 +146,75 @@ def answer_shipping_time(shop: "Shop", now: datetime, region: Optional[str] = No
     return Answer(text=join_lines(first, second), facts=facts)
 
 
+def answer_cutoff(shop: "Shop") -> Answer:
+    """The daily cut-off: paid before it ships that day (a dispatch day), after it the next dispatch day."""
+    policy = shop.policy
+    text = shop.replies.render(
+        "shipping_time.cutoff",
+        cutoff=hhmm(policy.dispatch.cutoff),
+        weekdays=LIST_SEPARATOR.join(policy.dispatch.weekdays),
+    )
+    return Answer(text=text, facts={"cutoff": policy.dispatch.cutoff})
+
+
+def answer_delivery_days(shop: "Shop", region: str) -> Answer:
+    """How long a parcel takes from the warehouse to a region, alone (for an order already placed)."""
+    policy = shop.policy
+    canonical = policy.canonical_region(region)
+    zone = policy.zone_of(canonical) if canonical else None
+    if zone is None:
+        return Answer(text=shop.replies.render("shipping_time.delivery_general", **_zone_summary(policy)),
+                      facts={"region": None})
+    text = shop.replies.render("shipping_time.delivery_only", region=canonical, warehouse=policy.shop.warehouse,
+                               days=days_range(zone.days_min, zone.days_max))
+    return Answer(text=text, facts={"region": canonical, "days_min": zone.days_min, "days_max": zone.days_max})
+
+
+def answer_warehouse(shop: "Shop") -> Answer:
+    """Where parcels ship from."""
+    return Answer(text=shop.replies.render("shipping_time.warehouse", warehouse=shop.policy.shop.warehouse),
+                  facts={"warehouse": shop.policy.shop.warehouse})
+
+
+def answer_paying_later(shop: "Shop", now: datetime, at: datetime) -> Answer:
+    """When an order paid at a later moment (五点以后, 明天上午) ships."""
+    policy, replies = shop.policy, shop.replies
+    local_now, local_at = policy.local(now), policy.local(at)
+    ships = dispatch_date(policy, at)
+    day = day_label(replies, local_at.date(), local_now.date()) if local_at.date() != local_now.date() else ""
+    values = {
+        "at_time": day + hhmm(local_at.time()),
+        "cutoff": hhmm(policy.dispatch.cutoff),
+        "when": day_with_date(replies, ships, local_now.date()),
+    }
+    key = "shipping_time.later_same_day" if ships == local_at.date() else "shipping_time.later_next"
+    return Answer(text=replies.render(key, **values), facts={"dispatch_date": ships, "at": at})
+
+
+def answer_order_postage(shop: "Shop", region: Optional[str], amount: float) -> Answer:
+    """Postage for one order's amount (after the coupon), in one line: free, the gap to free, or the fee."""
+    policy, replies = shop.policy, shop.replies
+    canonical = policy.canonical_region(region) if region else None
+    if canonical is None:
+        threshold, fee = policy.postage.free_threshold, policy.postage.standard_fee
+        values = {"amount": yuan(amount), "threshold": yuan(threshold), "fee": yuan(fee), "region": "",
+                  "gap": yuan(max(threshold - amount, 0))}
+        key = "shipping_fee.order_free_general" if amount >= threshold else "shipping_fee.order_short_general"
+        return Answer(text=replies.render(key, **values), facts={"region": None, "free": amount >= threshold,
+                                                                 "postage": 0.0 if amount >= threshold else fee})
+    rule = postage_for(policy, canonical, amount)
+    values = {"amount": yuan(amount), "region": canonical, "fee": yuan(rule["fee"]),
+              "threshold": yuan(rule["threshold"]) if rule["threshold"] is not None else "",
+              "gap": yuan(rule["gap"])}
+    if rule["free"]:
+        key = "shipping_fee.order_free"
+    elif rule["threshold"] is None:
+        key = "shipping_fee.order_never_free"
+    else:
+        key = "shipping_fee.order_short"
+    return Answer(text=replies.render(key, **values), facts={"region": canonical, **rule})
+
+
 def postage_for(policy: Policy, region: str, order_amount: Optional[float] = None) -> Dict[str, Any]:
     """The postage rule for a canonical region, and what a given order amount pays.
 

@@ -185,9 +185,106 @@ def recommend_size(
         return _pick(advice, sizes, rows, high, alternatives, rule="preference_loose", **between)
     if usual_size in alternatives:
         return _pick(advice, sizes, rows, sizes.index(usual_size), alternatives, rule="usual_size", **between)
+    choose_by = product.fit.choose_by if product.fit else None
+    if choose_by == "体重" and len(by_weight) == 1:
+        return _pick(advice, sizes, rows, by_weight[0], alternatives, rule="choose_by_weight", **between)
+    if choose_by == "身高" and len(by_height) == 1:
+        return _pick(advice, sizes, rows, by_height[0], alternatives, rule="choose_by_height", **between)
+    # The fit note decides between two neighbours: a cut that runs small takes the larger, one that runs
+    # large the smaller.
+    if runs == "偏小":
+        return _pick(advice, sizes, rows, high, alternatives, rule="runs_small_between", **between)
+    if runs == "偏大":
+        return _pick(advice, sizes, rows, low, alternatives, rule="runs_large_between", **between)
     if is_top(product) and not both and len(by_weight) == 1:
         return _pick(advice, sizes, rows, by_weight[0], alternatives, rule="weight_dominates", **between)
     return advice(None, BETWEEN, alternatives, rule="ask_preference", **between)
+
+
+#: Body details a buyer gives, and the chart measurements they concern (one size up when the garment has it).
+BODY_MEASURES: Dict[str, Tuple[str, ...]] = {
+    "broad_hips": ("hip", "waist"),
+    "thick_thighs": ("thigh", "hip"),
+    "broad_shoulders": ("shoulder",),
+    "big_belly": ("waist", "bust"),
+}
+
+
+def adjust_size(
+    product: Product,
+    advice: SizeAdvice,
+    preference: Optional[str] = None,
+    usual_size: Optional[str] = None,
+    body: Sequence[str] = (),
+    layering: Optional[str] = None,
+) -> SizeAdvice:
+    """What the buyer adds after a size (宽松一点, 平时穿XL, 屁股大, 里面穿毛衣) moves the advice, as the fit note says.
+
+    Only a size the chart gave is moved, by one step at most, in this order: a body detail that the garment's
+    chart measures (hips, thighs, shoulders, belly) takes one size up; layers worn under a cut that is not
+    roomy (the fit note says nothing of wearing them inside) one size up; a loose preference one size up; a
+    fitted preference one size down on a loose or large cut; the usual size when it is a neighbour of a
+    standard cut. The first that applies decides; ``reason_facts["adjusted"]`` says which.
+
+    Args:
+        product: the product.
+        advice: the chart's advice (``recommend_size``).
+        preference: ``fitted`` or ``loose``.
+        usual_size: the size the buyer usually wears.
+        body: keys of BODY_MEASURES the buyer mentioned.
+        layering: what the buyer wears under it (毛衣, 卫衣), if said.
+
+    Returns:
+        The advice, moved or as it was.
+    """
+    if advice.size is None or advice.status not in (FITS, BETWEEN):
+        return advice
+    sizes = product.chart_sizes()
+    if advice.size not in sizes:
+        return advice
+    i = sizes.index(advice.size)
+    chart = product.size_chart or {}
+    runs = product.fit.runs if product.fit else "正常"
+    note = product.fit.note if product.fit and product.fit.note else ""
+    facts = dict(advice.reason_facts)
+    already_up = facts.get("rule") in ("runs_small", "runs_small_between", "preference_loose")
+
+    def moved(j: int, why: str, **more: Any) -> SizeAdvice:
+        j = max(0, min(j, len(sizes) - 1))
+        row = chart[sizes[j]]
+        return SizeAdvice(sizes[j], advice.status, advice.alternatives,
+                          {**facts, "adjusted": why, "adjusted_from": advice.size, "height_range": row.height_cm,
+                           "weight_range": row.weight_kg, **more}, advice.model)
+
+    # First how they like it (or usually wear it), then what their body or the layers under it need.
+    j, why = i, None
+    if preference == "loose" and facts.get("rule") != "preference_loose" and i + 1 < len(sizes):
+        j, why = i + 1, "loose_up"
+    elif preference == "fitted" and runs in ("宽松", "偏大") and facts.get("rule") != "preference_fitted" and i > 0:
+        j, why = i - 1, "fitted_down"
+    elif usual_size in sizes and usual_size != advice.size and abs(sizes.index(usual_size) - i) == 1:
+        # The usual size, a neighbour, is right for a standard cut, and for a cut that runs the same way
+        # (a larger usual size on a small-running cut); otherwise the chart's size stands, and says why.
+        u = sizes.index(usual_size)
+        if runs == "正常" or (runs == "偏小" and u > i) or (runs in ("偏大", "宽松") and u < i):
+            j, why = u, "usual_fits"
+        else:
+            why = "usual_kept"
+    up = already_up or why == "loose_up"
+    measured = [(key, name) for key in body for name in BODY_MEASURES.get(key, ())
+                if getattr(chart[sizes[j]], name, None) is not None]
+    if measured:
+        key, name = measured[0]
+        k = j if up else min(j + 1, len(sizes) - 1)
+        return moved(k, "body", body=key, measure=name, cm=getattr(chart[sizes[k]], name))
+    if layering:
+        roomy = runs in ("宽松", "偏大") or "里面" in note
+        if roomy or up:
+            return moved(j, "layering_fits", layering=layering)
+        return moved(min(j + 1, len(sizes) - 1), "layering_up", layering=layering)
+    if why is not None:
+        return moved(j, why)
+    return advice
 
 
 def _fits(advice, sizes, rows, i, **more) -> SizeAdvice:  # type: ignore[no-untyped-def]
@@ -207,6 +304,10 @@ def answer_size(
     weight_kg: float,
     preference: Optional[str] = None,
     usual_size: Optional[str] = None,
+    body: Sequence[str] = (),
+    layering: Optional[str] = None,
+    pair: Sequence[str] = (),
+    measure_asked: Optional[str] = None,
 ) -> Answer:
     """Size advice as a reply (at most four lines) from the ``size_advice`` templates.
 
@@ -218,10 +319,16 @@ def answer_size(
         preference: ``"fitted"``, ``"loose"`` or None.
         usual_size: the size the buyer usually wears, or None.
 
+        body: body details the buyer gave (keys of BODY_MEASURES).
+        layering: what the buyer wears under it.
+        pair: two sizes the buyer hesitates between (xl还是2xl): the advice names the one of them to take.
+        measure_asked: a chart measurement the buyer worries about (M会不会紧 with 大腿粗: thigh).
+
     Returns:
         The reply; ``facts`` holds ``size``, ``status``, ``alternatives`` and the reason facts.
     """
-    adv = recommend_size(product, height_cm, weight_kg, preference, usual_size)
+    adv = adjust_size(product, recommend_size(product, height_cm, weight_kg, preference, usual_size),
+                      preference, usual_size, body, layering)
     f = adv.reason_facts
     values: Dict[str, Any] = {
         "product": product.name,
@@ -257,6 +364,8 @@ def answer_size(
         parts = [r("one_size") if adv.size else r("no_chart"), values["note"] or None]
     elif adv.status == OUT_OF_RANGE:
         parts = [r("out_of_range"), model_line or r("no_model")]
+    elif f.get("adjusted"):
+        parts = [r("recommend"), _adjusted_line(shop, product, adv, values, pair)]
     elif adv.status == FITS:
         why = r("why_shifted") if rule in ("runs_small", "runs_large") else r("why_fits")
         parts = [r("recommend"), why, values["note"] or None]
@@ -265,9 +374,71 @@ def answer_size(
     elif adv.size is None:
         parts = [r("between_ask")]
     else:
-        why = {"usual_size": "why_usual", "weight_dominates": "why_weight"}.get(rule, "why_preference")
+        why = {"usual_size": "why_usual", "weight_dominates": "why_weight", "choose_by_weight": "why_choose_by",
+               "choose_by_height": "why_choose_by", "runs_small_between": "why_runs_between",
+               "runs_large_between": "why_runs_between"}.get(rule, "why_preference")
         # The other size is worth a line unless the buyer already said how they like it.
         other = None if rule in ("preference_fitted", "preference_loose") else r("between_other")
         parts = [r("recommend"), r(why), other]
+    if len(pair) >= 2 and adv.size and not f.get("adjusted") and adv.status in (FITS, BETWEEN):
+        pair_values = {**values, "smaller": pair[0], "larger": pair[1]}
+        key = "size_advice.pair_pick" if adv.size in pair else "size_advice.pair_other"
+        parts.insert(1, shop.replies.render(key, **pair_values))
     facts = {"size": adv.size, "status": adv.status, "alternatives": list(adv.alternatives), **f}
     return Answer(text=join_lines(*parts), facts=facts)
+
+
+_BODY_WORDS = {"broad_hips": "body_hips", "thick_thighs": "body_thighs", "broad_shoulders": "body_shoulders",
+               "big_belly": "body_belly"}
+
+
+def _adjusted_line(shop: Any, product: Product, adv: SizeAdvice, values: Dict[str, Any], pair: Sequence[str]) -> str:
+    """Why the size moved with what the buyer added (the body detail and that size's measure, the layers, the
+    preference, the usual size)."""
+    f = adv.reason_facts
+    how = f["adjusted"]
+    extra: Dict[str, Any] = {"from_size": f.get("adjusted_from", ""), "layering": f.get("layering", "")}
+    if how == "body":
+        extra.update(body=shop.replies.render(f"size_advice.{_BODY_WORDS[f['body']]}"),
+                     measure=shop.replies.render(f"product_facts.measure_{f['measure']}"), cm=_num(f["cm"]))
+    key = {"body": "why_body", "layering_fits": "why_layering_fits", "layering_up": "why_layering_up",
+           "loose_up": "why_loose_up", "fitted_down": "why_fitted_down", "usual_fits": "why_usual_fits",
+           "usual_kept": "why_usual_kept"}[how]
+    if how == "usual_fits" and product.fit and product.fit.runs != "正常":
+        key = "why_usual_runs"
+    return shop.replies.render(f"size_advice.{key}", **{**values, **extra})
+
+
+def answer_sizes_for_people(
+    shop: Any, product: Product, people: Sequence[Tuple[str, float, float]], preference: Optional[str] = None
+) -> Answer:
+    """Size advice for several people at once (情侣各拍什么码): one clause per person, from the same chart.
+
+    Args:
+        shop: the loaded shop.
+        product: the product.
+        people: (who, height cm, weight kg) for each person, as the buyer listed them (男生, 女生...).
+        preference: a fit preference said for all of them.
+
+    Returns:
+        The reply; facts hold ``sizes`` (one per person, None where the chart gives none).
+    """
+    replies = shop.replies
+    clauses, sizes = [], []
+    for person, height, weight in people:
+        adv = adjust_size(product, recommend_size(product, height, weight, preference), preference)
+        values = {"person": person, "height": _num(height), "weight": _num(weight), "size": adv.size or ""}
+        sizes.append(adv.size)
+        key = "size_advice.person" if adv.size else "size_advice.person_none"
+        clauses.append(replies.render(key, **values))
+    text = replies.render("size_advice.people", product=product.name, people="，".join(clauses))
+    return Answer(text, {"sizes": sizes, "status": "people"})
+
+
+def answer_one_size(shop: Any, product: Product) -> Answer:
+    """A product sold in one size only (袜子 均码): that size and its fit note, no measurements needed."""
+    size = product.sizes[0] if len(product.sizes) == 1 else "/".join(product.sizes)
+    note = product.fit.note if product.fit and product.fit.note else None
+    text = join_lines(shop.replies.render("size_advice.one_size", product=product.name, size=size,
+                                          note=note or ""), note)
+    return Answer(text, {"size": size, "status": NO_CHART})

@@ -7,7 +7,7 @@ which the size advice uses as a tie-break. The difference is the verb phrase jus
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 # 平时穿 / 一般都穿 / 我之前买的 / 我穿 ... followed only by filler (的, 是, spaces) up to the size.
 _HABIT_CUE = re.compile(
@@ -36,3 +36,23 @@ def usual_size(text: str, size_mentions: Iterable[Mapping[str, Any]]) -> Optiona
         if _HABIT_CUE.search(before):
             return str(mention.get("value"))
     return None
+
+_HABIT_THEN = re.compile(
+    r"(?:(?:平时|平常|一般|通常|日常|习惯|经常|之前|以前|其他家|别家|别的店)(?:都|也|就|是)?(?:穿|买|拍|选)"
+    r"|我(?:都|也|就|一般)?穿)(?:的|是|了){0,2}\s*(?P<size>[0-9A-Za-z]{1,4})"
+)
+
+
+def states_usual_size(text: str) -> bool:
+    """Whether a message says what size the buyer usually wears (平时穿XL的, 我一般穿32), whatever follows."""
+    return _HABIT_THEN.search(text or "") is not None
+
+
+def usual_size_among(text: str, sizes: Sequence[str]) -> Optional[str]:
+    """The usual size a buyer names when it is written as one of a product's own sizes without 码 (平时穿32的: the
+    chinos' 32); None otherwise. The entity extractor leaves a bare 32 alone, since a number alone is no size."""
+    match = _HABIT_THEN.search(text or "")
+    if match is None:
+        return None
+    written = match["size"].upper()
+    return next((size for size in sizes if size.upper() == written), None)

@@ -19,6 +19,7 @@ from bot.shop import (
     answer_shipping_time,
     decide_bargain,
 )
+from bot.shop.questions import Question
 from tests.actions.conftest import entity, make_tracker, run
 from tests.moments import NOW
 
@@ -32,14 +33,17 @@ def test_shipping_time_is_computed_for_now_and_the_region_mentioned(shop):
     tracker = make_tracker("ask_shipping_time", "发新疆几天到", [entity("region", "新疆")])
     messages, events = run(ActionAnswerShippingTime(), tracker)
     assert texts(messages) == [answer_shipping_time(shop, NOW, region="新疆").text]
-    assert events == [SlotSet("last_topic", "shipping_time")]
+    # The question is kept for a follow-up that changes one thing (那西藏呢).
+    question = Question(topic="shipping_time", region="新疆", text="发新疆几天到")
+    assert events == [SlotSet("last_topic", "shipping_time"), SlotSet("question", question.as_slot())]
 
 
 def test_shipping_fee_uses_the_region_said_earlier_when_none_is_in_the_message(shop):
     tracker = make_tracker("ask_shipping_fee", "包邮吗", slots={"region": "西藏"})
     messages, events = run(ActionAnswerShippingFee(), tracker)
     assert texts(messages) == [answer_shipping_fee(shop, region="西藏").text]
-    assert events == [SlotSet("last_topic", "shipping_fee")]
+    assert events == [SlotSet("last_topic", "shipping_fee"),
+                      SlotSet("question", Question(topic="shipping_fee", text="包邮吗").as_slot())]
 
 
 def test_a_region_after_a_postage_answer_answers_postage_for_that_region(shop):
@@ -59,7 +63,8 @@ def test_a_region_after_a_shipping_time_answer_answers_delivery_time_for_it(shop
 def test_courier_named_by_the_buyer(shop):
     messages, events = run(ActionAnswerCourier(), make_tracker("ask_courier", "能发顺丰吗", [entity("courier", "顺丰")]))
     assert texts(messages) == [answer_courier(shop, courier="顺丰").text]
-    assert events == [SlotSet("last_topic", "courier")]
+    question = Question(topic="courier", courier="顺丰", text="能发顺丰吗")
+    assert events == [SlotSet("last_topic", "courier"), SlotSet("question", question.as_slot())]
 
 
 def test_first_bargain_holds_the_price_and_second_goes_to_a_colleague(shop):

@@ -129,7 +129,8 @@ def test_the_advice_is_the_charts_answer_for_the_product_and_measurements(shop):
     messages, events = run(ActionAdviseSize(), tracker)
     expected = answer_size(shop, product, 165.0, 50.0)
     assert texts(messages) == [expected.text] and expected.facts["size"]
-    assert events == [SlotSet("product", product.id), SlotSet("last_topic", "ask_size")]
+    assert events == [SlotSet("product", product.id), SlotSet("last_topic", "ask_size"),
+                      SlotSet("products_discussed", [product.id])]
 
 
 def test_out_of_range_is_said_with_the_models_measurements_and_a_colleague_checks(shop):
@@ -248,12 +249,13 @@ def test_a_fact_the_catalogue_lacks_is_not_made_up_and_a_colleague_follows_up(sh
                if getattr(p, key, None) is None]
     assert lacking, "the demo catalogue should leave some facts out"
     product, key = lacking[0]
-    tracker = make_tracker("ask_product", "?", [entity("attribute", key)], slots={"product": product.id})
+    tracker = make_tracker("ask_product", "这个怎么样啊", [entity("attribute", key)], slots={"product": product.id})
     messages, events = run(ActionAnswerProduct(), tracker)
-    answer = answer_product_question(shop, product, [key])
+    answer = answer_product_question(shop, product, [key], question="这个怎么样啊")
     assert texts(messages) == [answer.text]
-    # The reason says, in words, which fact of which product a colleague must check.
-    assert answer.hand_off_reason.key == "unknown_fact" and product.name in answer.hand_off_reason.detail
+    # The reason says which product and, in the buyer's own words, what a colleague must check.
+    assert answer.hand_off_reason.key == "unknown_fact"
+    assert answer.hand_off_reason.detail == f"{product.name}：这个怎么样啊"
     assert SlotSet("handoff_reasons", [answer.hand_off_reason.dict(exclude_none=True)]) in events
 
 

@@ -43,3 +43,11 @@ def test_no_invoices(shop_copy):
     shop_copy.edit_yaml("policy.yml", lambda d: d["invoices"].update(available=False))
     answer = answer_invoice(shop_copy.load(), "专票")
     assert answer.facts["available"] is False and "不提供发票" in answer.text
+
+
+def test_what_amount_an_invoice_is_for(shop):
+    insurance = answer_invoice(shop, aspect="not_invoiced", parts=["运费险"]).text
+    coupon = answer_invoice(shop, aspect="amount", parts=["优惠券"]).text
+    assert "运费险部分不开票" in insurance and "实付金额" in coupon and "优惠券部分不开票" in coupon
+    assert insurance != coupon
+    assert "优惠券、运费险" in answer_invoice(shop, aspect="amount").text

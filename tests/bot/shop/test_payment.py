@@ -51,3 +51,27 @@ def test_overview_follows_the_cash_on_delivery_flag(shop_copy):
     shop = shop_copy.load()
     assert "也可以货到付款" in answer_payment(shop).text
     assert answer_payment(shop, "货到付款").facts["allowed"] is True
+
+
+@pytest.mark.parametrize("amount, periods, says, allowed", [
+    (459, None, "3期免息", True),
+    (1328, None, "可以用花呗分期", True),
+    (199, None, "还差101元", False),
+    (None, 12, "有手续费", True),
+    (None, 3, "免息", True),
+    (None, 24, "没有24期", True),
+])
+def test_instalments_for_an_amount_or_a_number_of_periods(shop, amount, periods, says, allowed):
+    answer = answer_payment(shop, "能分期吗", amount=amount, periods=periods)
+    assert says in answer.text and answer.facts["allowed"] is allowed, answer.text
+
+
+def test_a_bank_card_is_every_card_the_shop_takes(shop):
+    text = answer_payment(shop, "那银行卡呢").text
+    assert "信用卡、储蓄卡都可以" in text
+
+
+def test_paying_for_someone_step_by_step_and_cards_at_a_big_sale(shop):
+    assert "找朋友帮忙付" in answer_payment(shop, "proxy_pay", how=True).text
+    sale = answer_payment(shop, "信用卡", sale=True).text
+    assert "个别活动款" in sale and sale != answer_payment(shop, "信用卡").text

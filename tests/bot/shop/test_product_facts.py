@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.shop.product_facts import ATTRIBUTES, answer_product_question
+from bot.text.product_features import features_asked
 from bot.shop.replies import MAX_LINES
 
 #: Details the demo catalogue leaves out on purpose, so the hand-off path is exercised.
@@ -20,14 +21,14 @@ DELIBERATE_GAPS = {
     "hd-fleece-01": {"see_through"},
     "ts-cotton-01": {"warmth"},
     "jk-wind-01": {"see_through"},
-    "so-cotton-01": {"shrinking", "see_through", "warmth", "workmanship", "measurements"},
+    "so-cotton-01": {"shrinking", "see_through", "warmth", "workmanship", "measurements", "model"},
 }
 
 
 def test_the_attribute_keys_are_the_agreed_ones():
     assert set(ATTRIBUTES) == {
         "fabric", "pilling", "fading", "shrinking", "thickness", "see_through", "stretch",
-        "warmth", "care", "genuine", "measurements", "workmanship",
+        "warmth", "care", "genuine", "measurements", "workmanship", "colors", "model",
     }
 
 
@@ -93,7 +94,7 @@ def test_genuine_is_unknown_when_the_policy_has_no_statement(shop_copy):
 def test_no_attribute_gives_a_short_summary(shop):
     answer = answer_product_question(shop, shop.catalogue.find("牛仔裤"), [])
     assert answer.text == "亲，女款高腰直筒牛仔裤169元，98%棉 2%氨纶，这款厚薄适中～\n颜色有浅蓝色、深蓝色、黑色，尺码有XS/S/M/L/XL哦"
-    assert answer.facts == {"product": "jn-denim-01", "attributes": [], "answered": {}, "unknown": []}
+    assert answer.facts == {"product": "jn-denim-01", "attributes": [], "answered": {}, "unknown": [], "features": []}
 
 
 def test_summary_without_thickness(shop):
@@ -139,3 +140,66 @@ def test_many_attributes_stay_within_four_lines(shop):
     answer = answer_product_question(shop, shop.catalogue.find("袜子"), ATTRIBUTES, size="均码")
     assert len(answer.lines) <= MAX_LINES
     assert set(answer.facts["answered"]) | set(answer.facts["unknown"]) == set(ATTRIBUTES)
+
+
+def details(text):
+    return features_asked(text)
+
+
+@pytest.mark.parametrize("product, text, says", [
+    ("羽绒服", "含绒量多少", "含绒量90%"),
+    ("羽绒服", "充绒量呢", "160克"),
+    ("羽绒服", "会不会钻绒", "防钻绒"),
+    ("开衫", "这个扎不扎", "不扎"),
+    ("Polo衫", "领子会卷边吗", "不卷边"),
+    ("卫衣", "帽绳会不会缩进去", "金属扣，不会缩进去"),  # the clause that goes on is said with it
+    ("T恤", "能用漂白剂吗", "不可漂白"),
+    ("风衣", "帽子能收起来吗", "收进领子"),
+    ("百褶裙", "是松紧腰吗", "松紧腰"),
+    ("牛仔裤", "是九分的吗", "九分"),
+    ("袜子", "一包几双", "5双装"),
+])
+def test_details_beyond_the_fields_are_answered_from_the_products_sentences(shop, product, text, says):
+    answer = answer_product_question(shop, shop.catalogue.find(product), [], features=details(text), question=text)
+    assert says in answer.text and answer.hand_off_reason is None
+    assert "颜色有" not in answer.text and len(answer.lines) <= 2
+
+
+@pytest.mark.parametrize("product, text", [
+    ("羽绒服", "帽子能拆下来吗"), ("大衣", "羊毛大衣扎人吗"), ("大衣", "里外两面都能穿吗"), ("卫衣", "哪里生产的"),
+    ("开衫", "有没有质检报告"), ("大衣", "有礼盒包装吗"),
+])
+def test_a_detail_the_data_lacks_goes_to_a_colleague_with_the_buyers_words(shop, product, text):
+    item = shop.catalogue.find(product)
+    answer = answer_product_question(shop, item, [], features=details(text), question=text)
+    assert "同事确认" in answer.text
+    assert answer.hand_off_reason.key == "unknown_fact" and answer.hand_off_reason.detail == f"{item.name}：{text}"
+
+
+def test_a_question_nothing_reads_is_not_answered_with_the_summary(shop):
+    item = shop.catalogue.find("T恤")
+    answer = answer_product_question(shop, item, [], question="适合孕妇穿吗", unknown_question=True)
+    assert "同事确认" in answer.text and "颜色有" not in answer.text
+    assert answer.hand_off_reason.detail == f"{item.name}：适合孕妇穿吗"
+
+
+@pytest.mark.parametrize("product, attribute, color, says, not_said", [
+    ("衬衫裙", "fading", "卡其色", "卡其色头两次洗会有一点浮色", "浅蓝条纹和白色不掉色"),
+    ("衬衫裙", "fading", "浅蓝条纹", "浅蓝条纹和白色不掉色", "浮色"),
+    ("Polo衫", "see_through", "白色", "微透", "其他颜色不透"),
+    ("Polo衫", "see_through", "藏青", "其他颜色不透", "微透"),
+    ("T恤", "see_through", "粉色", "浅粉色的话", None),  # said of the product as a whole: holds for pink too
+])
+def test_a_colour_asked_about_gets_what_is_said_of_it(shop, product, attribute, color, says, not_said):
+    text = answer_product_question(shop, shop.catalogue.find(product), [attribute], color=color).text
+    assert says in text and (not_said is None or not_said not in text), text
+
+
+def test_one_measurement_of_one_size_colours_and_the_model(shop):
+    jeans = shop.catalogue.find("牛仔裤")
+    assert answer_product_question(shop, jeans, ["measurements"], size="M", measure="waist").text == "亲，M码腰围70厘米哦～"
+    every = answer_product_question(shop, jeans, ["measurements"], measure="thigh").text
+    assert "52" in every and "60" in every and "腰围" not in every
+    windbreaker = shop.catalogue.find("风衣")
+    assert "3个颜色" in answer_product_question(shop, windbreaker, ["colors"]).text
+    assert "模特182cm 73kg，穿XL码" in answer_product_question(shop, windbreaker, ["model"]).text

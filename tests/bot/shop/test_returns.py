@@ -8,7 +8,7 @@ import pytest
 
 from bot.shop import answer_exchange, answer_return_policy, answer_return_window
 from bot.shop.replies import MAX_LINES
-from bot.shop.returns import no_reason_deadline
+from bot.shop.returns import answer_exchange_question, answer_return_question, no_reason_deadline
 
 from .shop_time import at
 
@@ -135,3 +135,41 @@ def test_exchange_turned_off_in_the_policy(shop_copy):
     shop_copy.edit_yaml("policy.yml", lambda d: d["exchanges"].update(available=False))
     answer = answer_exchange(shop_copy.load())
     assert answer.facts["available"] is False and "不支持直接换货" in answer.text
+
+
+@pytest.mark.parametrize("aspect, unmet, quality, says", [
+    ("postage", (), False, "运费险"),
+    ("postage", (), True, "15元以内"),
+    ("quality", (), False, "质量问题"),
+    ("photos", (), False, "照片"),
+    ("cod", (), False, "不接收到付件"),
+    ("insurance", (), False, "每单都送运费险"),
+    ("conditions", ("未穿着",), False, "未穿着做不到的话就不能无理由退了"),
+    ("conditions", (), False, "需要未穿着、未洗涤"),
+    ("refund_days", (), False, "2天内退款"),
+    ("refund_where", (), False, "原路退回"),
+    ("how", (), False, "我要退货"),
+    ("send_back", (), False, "填写快递单号"),
+])
+def test_one_return_question_at_a_time(shop, aspect, unmet, quality, says):
+    answer = answer_return_question(shop, aspect, quality_problem=quality, unmet=unmet)
+    assert says in answer.text and 1 <= len(answer.lines) <= 3, answer.text
+
+
+@pytest.mark.parametrize("aspect, says", [
+    ("how", "申请换货"),
+    ("postage", "包邮寄出"),
+    ("times", "限换1次"),
+    ("sold_out", "退货退款"),
+    ("send_back", "备注要换的颜色尺码"),
+])
+def test_one_exchange_question_at_a_time(shop, aspect, says):
+    answer = answer_exchange_question(shop, aspect)
+    assert says in answer.text and "我要退货" not in answer.text, answer.text
+
+
+def test_an_unknown_return_or_exchange_aspect_is_a_programming_error(shop):
+    with pytest.raises(ValueError):
+        answer_return_question(shop, "colour")
+    with pytest.raises(ValueError):
+        answer_exchange_question(shop, "colour")

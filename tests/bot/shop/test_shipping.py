@@ -9,7 +9,14 @@ import pytest
 
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time, dispatch_date
 from bot.shop.replies import MAX_LINES
-from bot.shop.shipping import time_to_cutoff
+from bot.shop.shipping import (
+    answer_cutoff,
+    answer_delivery_days,
+    answer_order_postage,
+    answer_paying_later,
+    answer_warehouse,
+    time_to_cutoff,
+)
 
 from .shop_time import at
 
@@ -302,3 +309,30 @@ def test_editing_a_surcharge_changes_the_answer(shop_copy):
     shop_copy.edit_yaml("policy.yml", lambda d: d["couriers"][3].update(surcharge=15))
     answer = answer_courier(shop_copy.load(), "顺丰")
     assert answer.facts["surcharge"] == 15 and "补15元" in answer.text
+
+
+def test_cut_off_warehouse_and_days_to_a_region(shop):
+    assert "16:00截单" in answer_cutoff(shop).text
+    assert "杭州" in answer_warehouse(shop).text
+    days = answer_delivery_days(shop, "杭州")
+    assert days.facts["region"] == "浙江" and "1-2天" in days.text
+
+
+@pytest.mark.parametrize("hour, ships", [(15, "今天"), (17, "明天")])
+def test_paying_later(shop, hour, ships):
+    monday = at(2026, 11, 23, 15, 20)
+    later = monday.replace(hour=hour, minute=50 if hour == 15 else 0)
+    answer = answer_paying_later(shop, monday, later)
+    assert ships in answer.text, answer.text
+
+
+@pytest.mark.parametrize("region, amount, says", [
+    ("广东", 79, "再凑20元就包邮"),
+    ("广东", 158, "已经包邮"),
+    ("新疆", 158, "也要运费20元"),
+    ("内蒙古", 278, "再凑21元"),
+    (None, 328, "已经包邮"),
+])
+def test_postage_of_one_order(shop, region, amount, says):
+    answer = answer_order_postage(shop, region, amount)
+    assert says in answer.text and len(answer.lines) == 1, answer.text

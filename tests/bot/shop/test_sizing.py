@@ -7,7 +7,14 @@ import pytest
 from bot.shop import ShopDataError
 from bot.shop.catalogue import Product
 from bot.shop.replies import MAX_LINES
-from bot.shop.sizing import SizeAdvice, answer_size, is_top, recommend_size
+from bot.shop.sizing import (
+    SizeAdvice,
+    answer_one_size,
+    answer_size,
+    answer_sizes_for_people,
+    is_top,
+    recommend_size,
+)
 
 _ROWS = {
     "S": {"height_cm": [150, 157], "weight_kg": [40, 46]},
@@ -129,7 +136,9 @@ def test_tops_are_told_from_charts():
         ("羽绒服", 165, 50, "between", "M"),  # top: weight decides
         ("牛仔裤", 165, 50, "fits", "M"),
         ("牛仔裤", 165, 53, "fits", "L"),  # runs small, top of M's weight
-        ("牛仔裤", 160, 52, "between", None),
+        ("牛仔裤", 160, 52, "between", "M"),  # runs small: the larger of the two
+        ("衬衫裙", 157, 50, "between", None),  # a standard cut that is not a top: asks how they like it
+        ("百褶裙", 165, 57.5, "between", "L"),  # the fit note says: choose by weight
         ("风衣", 171, 64, "fits", "M"),  # runs large, bottom of L's weight
         ("休闲裤", 175, 66, "fits", "31"),
         ("Polo衫", 200, 100, "out_of_range", None),
@@ -149,7 +158,8 @@ def test_the_demo_catalogue(shop, product, height, weight, status, size):
         ("卫衣", 165, 55, None, None, ["M码", "163-170cm"]),
         ("羽绒服", 165, 50, None, None, ["M码", "体重", "宽松选L码"]),
         ("牛仔裤", 165, 53, None, None, ["L码", "偏小"]),
-        ("牛仔裤", 160, 52, None, None, ["S码和M码之间", "喜欢怎么穿"]),
+        ("牛仔裤", 160, 52, None, None, ["S码和M码之间", "偏小", "M码"]),
+        ("衬衫裙", 157, 50, None, None, ["S码和M码之间", "喜欢怎么穿"]),
         ("牛仔裤", 160, 52, "loose", None, ["M码", "宽松"]),
         ("牛仔裤", 160, 52, None, "S", ["S码", "平时穿S码"]),
         ("羽绒服", 200, 90, None, None, ["不在范围", "模特168cm 50kg 穿M码"]),
@@ -268,3 +278,34 @@ def test_a_stated_preference_is_not_answered_with_both_options_again(shop):
     assert chosen.facts["size"] == "L" and len(chosen.text.splitlines()) == 2
     other = shop.replies.render("size_advice.between_other", smaller="M", larger="L")
     assert other not in chosen.text
+
+
+@pytest.mark.parametrize("product, height, weight, kwargs, size, says", [
+    ("卫衣", 162, 47.5, {"preference": "loose"}, "M", "宽松"),  # fits S; looser is one up
+    ("T恤", 175, 65, {"preference": "loose"}, "XL", "宽松"),
+    ("大衣", 160, 50, {"preference": "fitted"}, "S", "合身"),  # a loose cocoon cut: one down
+    ("Polo衫", 172, 67.5, {"preference": "fitted"}, "L", "L码"),  # a standard cut stays
+    ("Polo衫", 172, 67.5, {"usual_size": "XL"}, "XL", "平时穿XL码"),  # standard: the usual neighbour
+    ("休闲裤", 175, 65, {"usual_size": "32"}, "32", "平时穿32码"),  # runs small: the larger usual size
+    ("休闲裤", 175, 65, {"usual_size": "30"}, "31", "平时穿30码"),  # runs small: not the smaller one
+    ("牛仔裤", 157, 45, {"body": ["broad_hips"]}, "M", "臀围96cm"),
+    ("休闲裤", 176, 65, {"body": ["thick_thighs"]}, "32", "大腿围61cm"),
+    ("大衣", 160, 50, {"preference": "fitted", "body": ["broad_shoulders"]}, "M", "肩宽51cm"),
+    ("羽绒服", 160, 50, {"layering": "毛衣"}, "M", "不用拍大"),  # the fit note: a sweater fits inside
+    ("牛仔裤", 157, 45, {"layering": "打底裤"}, "M", "大一码"),  # nothing says it fits: one up
+    ("风衣", 178, 75, {"pair": ["XL", "2XL"]}, "XL", "XL码和2XL码里选XL码"),
+])
+def test_what_the_buyer_adds_moves_the_size_as_the_fit_note_says(shop, product, height, weight, kwargs, size, says):
+    answer = answer_size(shop, shop.catalogue.find(product), height, weight, **kwargs)
+    assert answer.facts["size"] == size and says in answer.text, answer.text
+
+
+def test_two_people_at_once(shop):
+    answer = answer_sizes_for_people(shop, shop.catalogue.find("卫衣"), [("男生", 175, 65), ("女生", 158, 45)])
+    assert answer.facts["sizes"] == ["L", "S"]
+    assert "男生175cm 65kg建议拍L码" in answer.text and "女生158cm 45kg建议拍S码" in answer.text
+
+
+def test_a_one_size_product_needs_no_measurements(shop):
+    answer = answer_one_size(shop, shop.catalogue.find("袜子"))
+    assert "均码" in answer.text and "鞋码35-44" in answer.text and "身高" not in answer.text
