@@ -318,6 +318,12 @@ class Promotion(StrictModel):
             raise ValueError("amount_off must be less than threshold 减免金额应小于门槛")
         if amount_off is not None and values.get("rate") is not None:
             raise ValueError("give amount_off or rate, not both")
+        # The bot quotes the description to buyers and computes with the threshold: they must agree.
+        said_no_threshold = any("无门槛" in values[field] for field in ("description", "conditions"))
+        if said_no_threshold and threshold is not None:
+            raise ValueError(
+                f"the text says 无门槛 but threshold is {threshold}: drop one of them 文案写了无门槛，却设了门槛"
+            )
         return values
 
     def live_on(self, day: date) -> bool:

@@ -179,6 +179,12 @@ def _set_courier_surcharge(data):
             "promotions[0]",
             "less than threshold",
         ),
+        (
+            "policy.yml",
+            lambda d: d["promotions"][0].update(description="店铺首页领取，无门槛"),
+            "promotions[0]",
+            "says 无门槛 but threshold is 299",
+        ),
         # cross-checks
         ("policy.yml", lambda d: d.update(default_courier="百世"), "default_courier", "not in couriers"),
         ("policy.yml", lambda d: d.update(default_courier="京东"), "default_courier", "available: false"),
