@@ -257,7 +257,7 @@ def judge(turn: Turn, reply: Reply, previous: Optional[Tuple[str, Reply]] = None
 
     Returns:
         One line per problem: ``missing: ...``, ``must_not: ...``, ``handed_off: ...``, ``too long: ...``,
-        ``repeated: ...`` or ``no reply``.
+        ``said twice: ...``, ``repeated: ...`` or ``no reply``.
     """
     ids = order_ids or {}
     shown = normalise(reply.shown)
@@ -280,6 +280,9 @@ def judge(turn: Turn, reply: Reply, previous: Optional[Tuple[str, Reply]] = None
     length = len(normalise("".join(reply.texts)))
     if turn.max_chars is not None and length > turn.max_chars:
         problems.append(f"too long: {length} characters (max {turn.max_chars})")
+    said = [normalise(t) for t in reply.texts]
+    if len(set(said)) < len(said):
+        problems.append("said twice: one message of the reply is sent twice")
     if previous is not None and not turn.may_repeat and reply.texts:
         before_text, before = previous
         if normalise(before_text) != normalise(turn.text) and [normalise(t) for t in before.texts] == [

@@ -109,6 +109,14 @@ def test_the_same_reply_to_two_different_questions_is_wrong_but_not_to_the_same_
     assert judge(facts.copy(update={"may_repeat": True}), summary, previous=("扎不扎", summary)) == []
 
 
+def test_one_message_sent_twice_in_a_reply_is_wrong():
+    twice = Reply(texts=("亲，松紧腰，腰围有弹性哦～", "亲，松紧腰，腰围有弹性哦～"))
+    assert judge(turn(say="腰是松紧的吗", must=["松紧"]), twice) == [
+        "said twice: one message of the reply is sent twice"]
+    once = Reply(texts=("亲，松紧腰，腰围有弹性哦～", "亲体重多少呢？"))
+    assert judge(turn(say="腰是松紧的吗", must=["松紧"]), once) == []
+
+
 def test_button_titles_are_read_lines_are_counted_and_silence_is_wrong():
     pick = turn(must=["牛仔裤", "Polo"], max_lines=1)
     offered = Reply(texts=("亲，您问的是哪一单呢？",), buttons=(("11月20日 牛仔裤 深蓝色M", "/x"), ("Polo 白色XL", "/y")))
