@@ -19,10 +19,12 @@ from actions.shop_context import ShopContext
 from actions.sizing import ask_which_product, focus_from_tracker
 from bot.shop.comparison import compare_products
 from bot.shop.fields import yuan
-from bot.shop.product_facts import answer_product_question
+from bot.shop.product_facts import answer_product_question, answer_shop_wide_question
 from bot.shop.questions import COMPARE, PRODUCT, RECOMMEND, Question
 from bot.shop.recommendation import answer_recommendation, recommendation_request
+from bot.shop.sizing import answer_size_by_waist
 from bot.shop.stock import answer_stock
+from bot.text.body import waist_cm
 from bot.text.product_features import feature_lexicon
 from bot.text.question_cues import ComparedOn
 
@@ -34,12 +36,26 @@ def reply_product_details(dispatcher: CollectingDispatcher, tracker: Tracker, co
     not hold is said honestly and handed to a colleague with the buyer's question."""
     focus = focus_from_tracker(tracker, context)
     product = context.shop.catalogue.find(question.products[0]) if question.products else focus.product
+    lexicon = feature_lexicon()
+    features = [lexicon.features[key] for key in question.features if key in lexicon.features]
+    if product is None and features and all(f.shop_wide for f in features) and not question.attributes:
+        # 价保 / 礼盒 with no product in view: a question for a colleague all the same, not "which product?".
+        answer = answer_shop_wide_question(context.shop, features, question.text)
+        dispatcher.utter_message(text=answer.text)
+        return [SlotSet("last_topic", "ask_product"), add_handoff_reason(tracker, answer.hand_off_reason)]
     if product is None:
         ask_which_product(dispatcher, context, focus.candidates)
         return [SlotSet("last_topic", "ask_product"),
                 SlotSet("product_candidates", [p.id for p in focus.candidates] or None)]
-    lexicon = feature_lexicon()
-    features = [lexicon.features[key] for key in question.features if key in lexicon.features]
+    waist = waist_cm(question.text) if question.measure == "waist" and question.size is None else None
+    by_waist = answer_size_by_waist(context.shop, product, waist) if waist else None
+    if by_waist is not None:
+        # 我腰围二尺四 穿多大: the buyer's own waist, so the size it takes, not the chart's waist column.
+        dispatcher.utter_message(text=by_waist.text)
+        events = [SlotSet("product", product.id), SlotSet("last_topic", "ask_size"), discussed(tracker, [product.id])]
+        if by_waist.hand_off_reason is not None:
+            events.append(add_handoff_reason(tracker, by_waist.hand_off_reason))
+        return events
     answer = answer_product_question(context.shop, product, list(question.attributes), size=question.size,
                                      features=features, measure=question.measure, color=question.color,
                                      question=question.text, unknown_question=question.aspect == "unknown")

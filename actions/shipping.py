@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -17,6 +16,7 @@ from actions.stores import order_store
 from actions.tracker_reading import buyer_id, entity_or_slot, latest_entity
 from actions.shop_context import ShopContext
 from bot.orders.tracking import answer_track_order
+from bot.text.question_cues import moment_from_iso
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time
 from bot.shop.questions import COURIER, SHIPPING_FEE, SHIPPING_TIME, Question
 from bot.shop.shipping import (
@@ -77,7 +77,7 @@ def reply_dispatch(dispatcher: CollectingDispatcher, tracker: Tracker, context: 
     elif question.aspect == "warehouse":
         answer = answer_warehouse(shop)
     elif question.aspect == "later" and question.at:
-        answer = answer_paying_later(shop, shop_context.now(context), datetime.fromisoformat(question.at))
+        answer = answer_paying_later(shop, shop_context.now(context), moment_from_iso(question.at))
     else:
         order = order_in_talk(tracker)
         named_region = latest_entity(tracker, "region")

@@ -17,11 +17,19 @@ from rasa_sdk.types import DomainDict
 from actions import shop_context
 from actions.base import ShopAction
 from actions.routing import answers, read
-from actions.tracker_reading import BODY_SLOT, add_handoff_reason, discussed, latest_entity, slot_before_latest
+from actions.tracker_reading import (
+    BODY_SLOT,
+    add_handoff_reason,
+    discussed,
+    latest_entity,
+    replied_since_latest_message,
+    slot_before_latest,
+)
 from actions.shop_context import ShopContext
 from bot.handoff.reasons import HandoffReason
 from bot.shop import ShopDataError
 from bot.shop.fields import yuan
+from bot.shop.product_facts import answer_length_question
 from bot.shop.product_focus import ProductFocus, names, resolve_product
 from bot.shop.questions import SIZE, Question
 from bot.shop.sizing import (
@@ -32,8 +40,10 @@ from bot.shop.sizing import (
     PLAUSIBLE_WEIGHT_KG,
     answer_one_size,
     answer_size,
+    answer_size_by_waist,
     answer_sizes_for_people,
 )
+from bot.text.body import waist_cm
 from bot.text.measurement_answers import bare_measurement
 from bot.text.size_habits import states_usual_size, usual_size, usual_size_among
 
@@ -88,9 +98,19 @@ def ask_which_product(dispatcher: CollectingDispatcher, context: ShopContext, ca
 def ask_measurements(
     dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext, product
 ) -> None:
-    """Asks for what is missing of height and weight, with the product's fit note when there is one."""
+    """Asks for what is missing of height and weight, with the product's fit note when there is one; a length
+    question in the same message (我150会不会拖地) is answered first."""
+    say_length(dispatcher, tracker, context, product)
     lines = context.conversation.product
     height, weight = _number(tracker.get_slot("height")), _number(tracker.get_slot("weight"))
+    waist = waist_cm(tracker.latest_message.get("text") or "") if product is not None else None
+    by_waist = answer_size_by_waist(context.shop, product, waist) if waist else None
+    if by_waist is not None and by_waist.facts["size"]:
+        # 2尺2的腰穿什么码: the size the waist takes now; height and weight only to check it. (A waist over the
+        # chart is asked for height and weight as usual: the advice from them hands off if need be.)
+        dispatcher.utter_message(text=by_waist.text)
+        dispatcher.utter_message(text=context.shop.replies.render("size_advice.by_waist_check"))
+        return
     if height and not weight:
         dispatcher.utter_message(text=lines.ask_weight.format(height=f"{height:g}"))
         return
@@ -131,6 +151,7 @@ def advise(
         pair=question.pair if question is not None else (),
     )
     dispatcher.utter_message(text=answer.text)
+    say_length(dispatcher, tracker, context, product)
     events: List[EventType] = [SlotSet(name, value) for name, value in (measured or {}).items()]
     events += [SlotSet("product", product.id), SlotSet("last_topic", TOPIC), discussed(tracker, [product.id])]
     if body:
@@ -142,6 +163,15 @@ def advise(
     elif rule == "far_apart":
         events.append(add_handoff_reason(tracker, HandoffReason(key="size_unknown", detail="far_apart")))
     return events
+
+
+def say_length(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext, product) -> None:
+    """The product's length, when the buyer's latest message asks whether it is long or short enough."""
+    if product is None:
+        return
+    answer = answer_length_question(context.shop, product, tracker.latest_message.get("text") or "")
+    if answer is not None:
+        dispatcher.utter_message(text=answer.text)
 
 
 def measurements(tracker: Tracker, measured: Optional[Dict[Text, float]] = None):
@@ -352,6 +382,14 @@ class ActionAdviseSize(ShopAction):
 
     def name(self) -> Text:
         return "action_advise_size"
+
+    def answer_first(self, dispatcher, tracker: Tracker, context: ShopContext) -> Optional[List[EventType]]:
+        height, weight = measurements(tracker)
+        if not (height and weight) and replied_since_latest_message(tracker):
+            # The form stopped because the buyer asked something else, and that was answered already (the
+            # interjection's own rule): answering it again here would say the same thing twice.
+            return []
+        return None
 
     def answer(self, dispatcher, tracker: Tracker, context: ShopContext) -> List[EventType]:
         product = context.shop.catalogue.find(tracker.get_slot("product") or "")

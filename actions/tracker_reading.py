@@ -150,6 +150,16 @@ def latest_bot_texts(tracker: Tracker) -> List[Text]:
     return list(reversed(texts))
 
 
+def replied_since_latest_message(tracker: Tracker) -> bool:
+    """Whether an action has already said something to the buyer's latest message."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("text") or event.get("data")):
+            return True
+    return False
+
+
 def previous_user_text(tracker: Tracker) -> Optional[Text]:
     """What the buyer wrote before the latest message."""
     seen = 0

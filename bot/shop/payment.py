@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Optional
 
 from bot.shop.fields import yuan
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 LIST_SEPARATOR = "、"
 TIP_SEPARATOR = "；"
 PERIOD_SEPARATOR = "/"
+
+#: 免息吗 / 要手续费吗 / 有利息吗: the charge, not whether an amount can be split (能分期吗, 分几期).
+_ASKS_INTEREST = re.compile(r"免息|手续费|利息")
+_ASKS_SPLITTING = re.compile(r"能分|可以分|分几|几期|多少期|能不能分")
 
 #: Topics in the order they are tried: a failure or COD question may mention 花呗 too, and
 #: "花呗分期" is about instalments, not 花呗 itself.
@@ -74,13 +79,16 @@ def answer_payment(
         "tips": TIP_SEPARATOR.join(rules.failure_tips),
     }
     topic = payment_topic(shop, text_hint)
+    said = words or text_hint or ""
     allowed: Optional[bool]
+    if (topic == "instalments" and rules.huabei and instalments.available and not periods
+            and _ASKS_INTEREST.search(said) and not _ASKS_SPLITTING.search(said)):
+        return _interest_free(shop, values)
     if topic == "instalments" and rules.huabei and instalments.available and (amount is not None or periods):
         return _instalments_for(shop, values, amount, periods)
     if topic == "proxy_pay" and how and rules.proxy_pay:
         return Answer(text=replies.render("payment.proxy_pay_how", **values), facts={"topic": topic, "allowed": True})
     cards = [method for method in rules.methods if method.endswith("卡")]
-    said = words or text_hint or ""
     if topic == "credit_card" and not sale and len(cards) > 1 and any(
             word in said for word in ("银行卡", "储蓄卡", "借记卡")):
         # 那银行卡呢: every kind of card the shop takes, not the credit card alone.
@@ -127,6 +135,21 @@ def answer_payment(
         lines.append(replies.render(cod, **values))
         return Answer(text=join_lines(*lines), facts={"topic": "overview", "allowed": None})
     return Answer(text=replies.render(key, **values), facts={"topic": topic, "allowed": allowed})
+
+
+def _interest_free(shop: "Shop", values: dict) -> Answer:
+    """免息吗 / 有手续费吗: which periods are free of charge and which are not."""
+    instalments = shop.policy.payment.instalments
+    fee_periods = [p for p in instalments.periods if p not in instalments.interest_free_periods]
+    if not instalments.interest_free_periods:
+        key = "payment.instalments_none_free"
+    elif not fee_periods:
+        key = "payment.instalments_all_free"
+    else:
+        key = "payment.instalments_which_free"
+    text = shop.replies.render(key, fee_periods=PERIOD_SEPARATOR.join(str(p) for p in fee_periods), **values)
+    return Answer(text=text, facts={"topic": "instalments", "allowed": True,
+                                    "interest_free": list(instalments.interest_free_periods)})
 
 
 def _instalment_line(shop: "Shop", values: dict) -> str:

@@ -21,7 +21,7 @@ from bot.shop.fields import yuan
 from bot.shop.replies import Answer, join_lines
 from bot.shop.sizing import is_top
 from bot.shop.stock import match_colors, match_size, size_words
-from bot.text.product_features import Feature
+from bot.text.product_features import Feature, feature_lexicon
 
 #: The details a buyer can ask about, as the caller names them.
 ATTRIBUTES: Tuple[str, ...] = (
@@ -158,6 +158,34 @@ def answer_product_question(
         # A colleague checks (and adds it to the catalogue): the ticket says exactly what the buyer asked.
         reason = HandoffReason(key="unknown_fact", detail=f"{product.name}：{question or words}")
     return Answer(join_lines(*lines), facts, reason)
+
+
+def answer_shop_wide_question(shop: Any, features: Sequence[Feature], question: str) -> Answer:
+    """Shop-wide details no data answers (价保, 礼盒) asked with no product in view: a colleague checks them, and the
+    ticket carries the buyer's words."""
+    r = _Render(shop.replies)
+    labels = LIST_SEPARATOR.join(dict.fromkeys(f.label for f in features))
+    facts = {"product": None, "attributes": [], "answered": {}, "unknown": [f.key for f in features],
+             "features": [f.key for f in features]}
+    return Answer(r("unknown_only", product="", attributes=labels), facts,
+                  HandoffReason(key="unknown_fact", detail=f"{labels}：{question}"))
+
+
+#: Whether a garment is long or short enough for the buyer (我150会不会拖地, 165穿会不会短): asked with a size.
+_ASKS_LENGTH = re.compile(r"拖地|太长|会不会长|长不长|多长|长度|到哪|到脚踝|到膝盖|到小腿|盖过|盖住|裤长|裙长|衣长|"
+                          r"会不会短|太短|短不短")
+LENGTH_FEATURE = "length_style"
+
+
+def answer_length_question(shop: Any, product: Product, text: str) -> Optional[Answer]:
+    """The product's length (each size's figure, and how long it wears, 到小腿) when a message asks whether it
+    is long or short enough; None when it does not ask that or the catalogue says nothing of its length."""
+    if not _ASKS_LENGTH.search(text or ""):
+        return None
+    features = [f for f in feature_lexicon().features.values() if f.key == LENGTH_FEATURE]
+    features = [f for f in features if feature_clauses(product, f)]
+    answer = answer_product_question(shop, product, ["measurements"], features=features, measure="length")
+    return answer if not answer.facts["unknown"] else None
 
 
 #: Attributes a feature answers more precisely when both are read from one message (熨 is care and iron).

@@ -77,6 +77,8 @@ _LAYER = re.compile(r"里面(?:想|要|还要|再|能|可以)?(?:穿|套|加|搭
 _AMOUNT_NUMBER = re.compile(r"(?<![\d.])(?P<num>\d{2,5}(?:\.\d{1,2})?)(?=\s*(?:元|块|的|$|\s|，|,|能|可以|够))")
 _PERIODS = re.compile(r"分\s*(?P<num>\d{1,2}|三|六|十二)\s*期|(?P<num2>\d{1,2})\s*期")
 _COUNT_ASK = re.compile(r"几张|多少张")
+#: What paying in instalments costs (免息吗, 有手续费吗, 要利息吗).
+_ASKS_CHARGE = re.compile(r"免息|手续费|利息")
 #: A detail asked about a garment, not about the world (下雨天能穿吗, not 今天杭州下雨吗).
 _ABOUT_WEARING = re.compile(r"穿|这件|这个|这款|这条|衣服|裤子|裙子|外套|面料")
 _PRICE_OF_ITEM = re.compile(r"价|多少钱|一样")
@@ -381,7 +383,7 @@ class _Reader:
                 return self._size()
             return None
 
-        for read in (self._will_buy, self._comparison, self._exchange, self._price, self._coupons,
+        for read in (self._will_buy, self._shop_wide, self._comparison, self._exchange, self._price, self._coupons,
                      self._details, self._service_hours, self._size, self._recommendation, self._by_topic,
                      self._follow_up):
             question = read()
@@ -569,6 +571,13 @@ class _Reader:
             return coupons[0] if coupons else None
         return None
 
+    def _shop_wide(self) -> Optional[Question]:
+        """Only shop-wide details nothing in the data answers (价保, 礼盒): a colleague's question, whatever the topic
+        the words also touch (双十二降价了怎么办 is not a question about the event)."""
+        if not self.features or not all(f.shop_wide for f in self.features) or self.heard.values("attribute"):
+            return None
+        return self.ask(PRODUCT, features=tuple(f.key for f in self.features), products=tuple(self.products))
+
     def _details(self) -> Optional[Question]:
         """Product details (含绒量, 模特, 几个颜色, M码腰围), payment and invoice words, shipping aspects."""
         previous = self.previous
@@ -659,7 +668,9 @@ class _Reader:
         if match:
             raw = match["num"] or match["num2"]
             periods = {"三": 3, "六": 6, "十二": 12}.get(raw) or int(raw)
-        inherited = previous.payment if previous is not None and previous.topic == PAYMENT and self.follow else None
+        # 有手续费吗 right after instalments: still about instalments, though not worded as a follow-up.
+        keeps_topic = self.follow or bool(_ASKS_CHARGE.search(self.text))
+        inherited = previous.payment if previous is not None and previous.topic == PAYMENT and keeps_topic else None
         aspect = topic or inherited or "overview"
         if self.has("how_to") and previous is not None and previous.topic == PAYMENT and not topic:
             return self.ask(PAYMENT, aspect="how", payment=previous.payment)

@@ -44,6 +44,7 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "today": _fields(),
         "tomorrow": _fields(),
         "day_after_tomorrow": _fields(),
+        "next_week": _fields("weekday"),
         "date": _fields("month", "day"),
         "day_with_date": _fields("label", "date"),
     },
@@ -61,6 +62,8 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "delivery_only": _fields("region", "warehouse", "days"),
         "later_same_day": _fields("at_time", "cutoff", "when"),
         "later_next": _fields("at_time", "cutoff", "when"),
+        "later_day_ships": _fields("day", "cutoff", "when"),
+        "later_day_rest": _fields("day", "when"),
     },
     "shipping_fee": {
         "general": _fields("threshold", "standard_fee", "remote_regions"),
@@ -152,6 +155,9 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "instalments_period_free": _fields("period", "min_amount", "periods", "free_periods"),
         "instalments_period_fee": _fields("period", "min_amount", "periods", "free_periods"),
         "instalments_period_no": _fields("period", "min_amount", "periods", "free_periods"),
+        "instalments_which_free": _fields("min_amount", "periods", "free_periods", "fee_periods"),
+        "instalments_all_free": _fields("min_amount", "periods", "free_periods", "fee_periods"),
+        "instalments_none_free": _fields("min_amount", "periods", "free_periods", "fee_periods"),
     },
     "promotions": {
         "live_intro": _fields("count"),
@@ -204,6 +210,9 @@ SPEC: Dict[str, Dict[str, FrozenSet[str]]] = {
         "person": _fields("person", "height", "weight", "size"),
         "person_none": _fields("person", "height", "weight"),
         "people": _fields("product", "people"),
+        "by_waist": _fields("product", "waist", "size", "cm"),
+        "by_waist_check": _fields(),
+        "by_waist_over": _fields("product", "waist", "largest", "cm"),
     },
     "service_hours": {
         "on_duty": _fields("start", "end"),

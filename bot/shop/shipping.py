@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from bot.shop.fields import as_amount, hhmm, yuan
@@ -15,6 +15,7 @@ from bot.shop.workdays import (
     format_date,
     holiday_between,
     is_dispatch_day,
+    next_dispatch_day,
     weekday_name,
 )
 
@@ -176,10 +177,23 @@ def answer_warehouse(shop: "Shop") -> Answer:
                   facts={"warehouse": shop.policy.shop.warehouse})
 
 
-def answer_paying_later(shop: "Shop", now: datetime, at: datetime) -> Answer:
-    """When an order paid at a later moment (五点以后, 明天上午) ships."""
+def answer_paying_later(shop: "Shop", now: datetime, at: Union[datetime, date]) -> Answer:
+    """When an order paid at a later moment (五点以后, 明天上午) ships; for a whole day named without a time
+    (周六拍, 后天付款), when it ships paid before and after that day's cut-off."""
     policy, replies = shop.policy, shop.replies
-    local_now, local_at = policy.local(now), policy.local(at)
+    local_now = policy.local(now)
+    if not isinstance(at, datetime):
+        label = day_label(replies, at, local_now.date())
+        if is_dispatch_day(policy, at):
+            after_cutoff = next_dispatch_day(policy, at)
+            text = replies.render("shipping_time.later_day_ships", day=label, cutoff=hhmm(policy.dispatch.cutoff),
+                                  when=day_with_date(replies, after_cutoff, local_now.date()))
+            return Answer(text=text, facts={"dispatch_date": at, "after_cutoff": after_cutoff, "at": at})
+        ships = next_dispatch_day(policy, at)
+        text = replies.render("shipping_time.later_day_rest", day=label,
+                              when=day_with_date(replies, ships, local_now.date()))
+        return Answer(text=text, facts={"dispatch_date": ships, "at": at})
+    local_at = policy.local(at)
     ships = dispatch_date(policy, at)
     day = day_label(replies, local_at.date(), local_now.date()) if local_at.date() != local_now.date() else ""
     values = {

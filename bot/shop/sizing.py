@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot.handoff.reasons import HandoffReason
 from bot.shop.catalogue import ModelWears, Product, SizeRow
 from bot.shop.replies import Answer, join_lines
 
@@ -442,3 +443,33 @@ def answer_one_size(shop: Any, product: Product) -> Answer:
     text = join_lines(shop.replies.render("size_advice.one_size", product=product.name, size=size,
                                           note=note or ""), note)
     return Answer(text, {"size": size, "status": NO_CHART})
+
+
+#: How many cm a garment's waist may be under the buyer's waist and still fit, by the fabric's stretch.
+WAIST_GIVE_CM = {"弹力": 3.0, "微弹": 1.0}
+
+
+def answer_size_by_waist(shop: Any, product: Product, waist: float) -> Optional[Answer]:
+    """Size advice from the buyer's waist alone (腰围二尺四), for a product whose chart gives waists: the smallest
+    size whose waist takes it (a stretch fabric gives a little); None when the chart has no waist.
+
+    The fit note follows (偏小, 胯宽拍大一码), as with advice from height and weight. A waist over the largest
+    size's is said honestly, and a colleague compares the measurements.
+    """
+    chart = product.size_chart or {}
+    rows = [(label, chart[label].measurements().get("waist")) for label in product.chart_sizes()]
+    rows = [(label, cm) for label, cm in rows if cm is not None]
+    if not rows:
+        return None
+    give = WAIST_GIVE_CM.get(product.stretch or "", 0.0)
+    values = {"product": product.name, "waist": _num(round(waist))}
+    fitting = next(((label, cm) for label, cm in rows if cm + give >= waist), None)
+    note = product.fit.note if product.fit and product.fit.note else None
+    if fitting is None:
+        largest, cm = rows[-1]
+        text = shop.replies.render("size_advice.by_waist_over", largest=largest, cm=_num(cm), **values)
+        return Answer(text, {"size": None, "status": OUT_OF_RANGE, "waist": waist},
+                      HandoffReason(key="size_unknown", detail=OUT_OF_RANGE))
+    label, cm = fitting
+    text = join_lines(shop.replies.render("size_advice.by_waist", size=label, cm=_num(cm), **values), note)
+    return Answer(text, {"size": label, "status": "by_waist", "waist": waist})

@@ -72,7 +72,7 @@ def format_date(replies: Replies, day: date) -> str:
 
 
 def day_label(replies: Replies, day: date, today: date) -> str:
-    """今天 / 明天 / 后天, the weekday within the coming week, else the date.
+    """今天 / 明天 / 后天, the weekday within the coming week, 下周X in the next calendar week, else the date.
 
     Args:
         replies: the templates holding the words.
@@ -88,6 +88,9 @@ def day_label(replies: Replies, day: date, today: date) -> str:
         return replies.render("calendar.day_after_tomorrow")
     if 0 < delta < 7:
         return weekday_name(day)
+    next_monday = today + timedelta(days=7 - today.weekday())
+    if next_monday <= day < next_monday + timedelta(days=7):
+        return replies.render("calendar.next_week", weekday=weekday_name(day))
     return format_date(replies, day)
 
 

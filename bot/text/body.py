@@ -100,7 +100,7 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _FIT_CONTEXT = re.compile(
-    r"穿|尺码|码|合适|身材|胖|瘦|偏大|偏小|多大|推荐|身高|体重|斤|kg|公斤", re.IGNORECASE
+    r"穿|尺码|码|合适|身材|胖|瘦|偏大|偏小|多大|推荐|身高|体重|斤|kg|公斤|太长|太短|会不会长|会不会短|拖地", re.IGNORECASE
 )
 
 _WEIGHT_UNIT = r"(?:公斤|千克|斤|kg(?![a-z]))"
@@ -290,3 +290,41 @@ def _paired_weight(text: str, position: int) -> Optional["re.Match[str]"]:
     if value is None or not PAIRED_WEIGHT_RANGE[0] <= value <= PAIRED_WEIGHT_RANGE[1]:
         return None
     return match
+
+
+# -- the buyer's waist ----------------------------------------------------------------------------
+
+#: One 市尺 is a third of a metre; one 寸 a tenth of it. Buyers give waists as 二尺四 (80 cm) or 2尺2.
+CM_PER_CHI = 100 / 3
+_CN_ONE_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "零": 0}
+_DIGIT = r"\d|[一二两三四五六七八九零]"
+_WAIST_CHI = re.compile(rf"(?P<chi>{_DIGIT})\s*尺\s*(?P<cun>{_DIGIT})?\s*(?:寸)?(?:半)?")
+_WAIST_CM = re.compile(r"腰围?\s*(?:是|有)?\s*(?P<cm>\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分|CM)?(?![\d斤kg码号元块])")
+#: A waist around 50-130 cm; anything else is not a body's waist.
+WAIST_RANGE_CM = (50.0, 130.0)
+
+
+def waist_cm(text: str) -> Optional[float]:
+    """The buyer's own waist in cm: ``腰围二尺四`` / ``2尺2的腰`` (市尺) or ``腰围80cm``; None when not given.
+
+    A 尺 figure counts only next to 腰 (二尺四的腰, 腰围2尺2); a bare cm figure only right after 腰/腰围.
+    """
+    message = text or ""
+    if "腰" not in message:
+        return None
+    match = _WAIST_CHI.search(message)
+    if match is not None:
+        chi = _digit(match["chi"])
+        cun = _digit(match["cun"]) if match["cun"] else 0
+        value = (chi + cun / 10) * CM_PER_CHI
+    else:
+        match = _WAIST_CM.search(message)
+        if match is None:
+            return None
+        value = float(match["cm"])
+    value = round(value, 1)
+    return value if WAIST_RANGE_CM[0] <= value <= WAIST_RANGE_CM[1] else None
+
+
+def _digit(text: str) -> int:
+    return int(text) if text.isdigit() else _CN_ONE_DIGIT[text]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
@@ -206,24 +206,46 @@ _HOUR = re.compile(
     rf"(?P<part>早上|上午|中午|下午|晚上|傍晚|半夜)?\s*(?P<num>\d{{1,2}}|[{CN_DIGIT_CHARS}十]{{1,3}})"
     rf"\s*(?:点|:00|：00)(?P<half>半)?"
 )
-_TOMORROW = re.compile(r"明天|明早|明晚")
+_DAYS_AHEAD = ((re.compile(r"大后天"), 3), (re.compile(r"后天"), 2), (re.compile(r"明天|明早|明晚|明儿"), 1))
+_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
+#: 周六 / 星期六 / 礼拜天 / 这周五 / 下周一 / 周末 (its Saturday); 周一到周五 names no one day.
+_WEEKDAY = re.compile(r"(?P<next>下个?)?(?:这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天末])")
+_WEEKDAY_RANGE = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]\s*[到至~～-]\s*(?:周|星期|礼拜)?[一二三四五六日天]")
 
 
-def later_moment(text: str, now: datetime) -> Optional[datetime]:
+def _named_day(message: str, today: date) -> date:
+    """The day a message names for later (明天, 后天, 周六, 下周一), or today when it names none.
+
+    A weekday is the next one from today (today itself when it is that day); ``下周`` moves it into next week.
+    """
+    for pattern, days in _DAYS_AHEAD:
+        if pattern.search(message):
+            return today + timedelta(days=days)
+    match = None if _WEEKDAY_RANGE.search(message) else _WEEKDAY.search(message)
+    if match is None:
+        return today
+    if match["next"]:
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return monday + timedelta(days=_WEEKDAY_NUMBER[match["day"]])
+    return today + timedelta(days=(_WEEKDAY_NUMBER[match["day"]] - today.weekday()) % 7)
+
+
+def later_moment(text: str, now: datetime) -> Union[datetime, date, None]:
     """The moment a buyer says they would pay instead of now: ``五点以后`` -> today 17:00 (when it is past
-    5 a.m.), ``明天上午10点`` -> tomorrow 10:00, ``晚上`` -> today 20:00; None when the message names none.
+    5 a.m.), ``明天上午10点`` -> tomorrow 10:00, ``晚上`` -> today 20:00; a day with no time of day
+    (``周六下单``, ``后天拍``) -> that day, as a date; None when the message names none.
 
     A bare hour of 1-11 that has already passed today is read as the afternoon or evening (buyers say 五点 for
     17:00 in the afternoon).
     """
     message = to_halfwidth(text or "")
-    day = now.date() + (timedelta(days=1) if _TOMORROW.search(message) else timedelta())
+    day = _named_day(message, now.date())
     match = _HOUR.search(message)
     if match is None:
         if "晚上" in message or "半夜" in message:
             hour, minute = 20 if "晚上" in message else 23, 0
         elif day != now.date():
-            hour, minute = 9, 0
+            return day
         else:
             return None
     else:
@@ -238,6 +260,11 @@ def later_moment(text: str, now: datetime) -> Optional[datetime]:
             hour += 12
         hour %= 24
     return datetime.combine(day, time(hour, minute), tzinfo=now.tzinfo)
+
+
+def moment_from_iso(text: str) -> Union[datetime, date]:
+    """A later moment as kept on a question (``later_moment(...).isoformat()``): a datetime, or a whole day."""
+    return date.fromisoformat(text) if len(text) == len("YYYY-MM-DD") else datetime.fromisoformat(text)
 
 
 def people_count(text: str) -> Optional[int]:

@@ -133,6 +133,36 @@ def test_the_advice_is_the_charts_answer_for_the_product_and_measurements(shop):
                       SlotSet("products_discussed", [product.id])]
 
 
+def test_a_question_asked_mid_form_and_answered_already_is_not_answered_twice():
+    # 腰是松紧的吗 while the form waits for the weight: the interjection rule answered it, the form stopped,
+    # and action_advise_size runs with nothing left to say.
+    tracker = make_tracker("ask_product", "腰是松紧的吗", slots={"product": "sk-pleat-01", "height": 150.0})
+    tracker.events.append({"event": "bot", "text": "亲，松紧腰，腰围有弹性哦～"})
+    messages, events = run(ActionAdviseSize(), tracker)
+    assert messages == [] and events == []
+
+
+def test_a_length_question_with_a_height_is_answered_before_the_weight_is_asked():
+    tracker = make_tracker("ask_size", "我150 穿这个裙子会不会拖地", [entity("height", 150)],
+                           slots={"product": "sk-pleat-01", "height": 150.0})
+    messages, _ = run(ActionAskWeight(), tracker)
+    said = texts(messages)
+    assert len(said) == 2 and "裙长" in said[0] and "到小腿" in said[0] and "体重" in said[1]
+
+
+def test_a_waist_given_when_the_form_asks_gets_a_size_and_a_request_to_check_it():
+    tracker = make_tracker("ask_size", "2尺2的腰穿什么码", slots={"product": "jn-denim-01"})
+    messages, _ = run(ActionAskHeight(), tracker)
+    said = texts(messages)
+    assert "您腰围73厘米" in said[0] and "建议拍" in said[0] and "身高体重" in said[-1]
+
+
+def test_a_question_that_stopped_the_form_unanswered_is_answered(shop):
+    tracker = make_tracker("ask_product", "腰是松紧的吗", slots={"product": "sk-pleat-01", "height": 150.0})
+    messages, _ = run(ActionAdviseSize(), tracker)
+    assert texts(messages) and "松紧" in texts(messages)[0]
+
+
 def test_out_of_range_is_said_with_the_models_measurements_and_a_colleague_checks(shop):
     product = shop.catalogue.find("hd-fleece-01")
     tracker = make_tracker("ask_size", "", slots={"product": product.id, "height": 200.0, "weight": 100.0})
@@ -230,6 +260,22 @@ def test_stock_comes_from_the_catalogue_for_the_product_in_view(shop):
     messages, events = run(ActionAnswerProduct(), tracker)
     assert texts(messages) == [answer_stock(shop, product, color="黑色", size="L").text]
     assert SlotSet("last_topic", "ask_stock") in events
+
+
+@pytest.mark.parametrize("text, intent", [("我腰围二尺四 穿多大", "ask_size"), ("腰围80cm穿几码", "ask_product")])
+def test_the_buyers_own_waist_gets_a_size_not_the_waist_column(text, intent):
+    tracker = make_tracker(intent, text, [entity("attribute", "measurements")], slots={"product": "pt-chino-01"})
+    messages, events = run(ActionAnswerProduct(), tracker)
+    assert texts(messages)[0].startswith("亲，您腰围80厘米") and "建议拍31码" in texts(messages)[0]
+    assert SlotSet("last_topic", "ask_size") in events
+
+
+def test_a_shop_wide_question_with_no_product_in_view_goes_to_a_colleague_not_to_which_product():
+    tracker = make_tracker("ask_product", "你们家有价保吗")
+    messages, events = run(ActionAnswerProduct(), tracker)
+    assert "价保" in texts(messages)[0] and not any(m.get("buttons") for m in messages)
+    reasons = next(e["value"] for e in events if e.get("name") == "handoff_reasons")
+    assert reasons[-1]["key"] == "unknown_fact" and "你们家有价保吗" in reasons[-1]["detail"]
 
 
 def test_a_product_fact_comes_from_the_catalogue(shop):

@@ -75,3 +75,22 @@ def test_paying_for_someone_step_by_step_and_cards_at_a_big_sale(shop):
     assert "找朋友帮忙付" in answer_payment(shop, "proxy_pay", how=True).text
     sale = answer_payment(shop, "信用卡", sale=True).text
     assert "个别活动款" in sale and sale != answer_payment(shop, "信用卡").text
+
+
+@pytest.mark.parametrize("said", ["免息吗", "分期有手续费吗", "要利息不", "免不免息"])
+def test_asking_about_the_charge_names_the_free_and_the_charged_periods(shop, said):
+    answer = answer_payment(shop, text_hint="instalments", amount=869, words=said)
+    assert "3期免息" in answer.text and "6/12期有手续费" in answer.text, answer.text
+    assert answer.facts["interest_free"] == [3]
+
+
+def test_which_periods_are_free_follows_the_policy(shop_copy):
+    shop_copy.edit_yaml("policy.yml", lambda d: d["payment"]["instalments"].update(interest_free_periods=[]))
+    assert "没有免息" in answer_payment(shop_copy.load(), text_hint="instalments", words="免息吗").text
+    shop_copy.edit_yaml("policy.yml", lambda d: d["payment"]["instalments"].update(interest_free_periods=[3, 6, 12]))
+    assert "3/6/12期都免息" in answer_payment(shop_copy.load(), text_hint="instalments", words="有手续费吗").text
+
+
+def test_asking_how_many_periods_is_not_a_question_of_charge(shop):
+    answer = answer_payment(shop, text_hint="instalments", amount=869, words="能分几期 免息吗")
+    assert "869元可以用花呗分期" in answer.text

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shop.product_facts import ATTRIBUTES, answer_product_question
+from bot.shop.product_facts import (
+    ATTRIBUTES,
+    answer_length_question,
+    answer_product_question,
+    answer_shop_wide_question,
+)
 from bot.text.product_features import features_asked
 from bot.shop.replies import MAX_LINES
 
@@ -203,3 +208,28 @@ def test_one_measurement_of_one_size_colours_and_the_model(shop):
     windbreaker = shop.catalogue.find("风衣")
     assert "3个颜色" in answer_product_question(shop, windbreaker, ["colors"]).text
     assert "模特182cm 73kg，穿XL码" in answer_product_question(shop, windbreaker, ["model"]).text
+
+
+@pytest.mark.parametrize("product_id, text, says", [
+    ("sk-pleat-01", "我150 穿这个会不会拖地", ["到小腿", "S码75", "L码77"]),
+    ("jn-denim-01", "160穿会不会太长", ["九分", "M码94"]),
+    ("ct-wool-01", "我155穿会不会太长了", ["衣长", "S码100"]),
+])
+def test_a_length_question_gets_each_sizes_length_and_how_it_wears(shop, product_id, text, says):
+    answer = answer_length_question(shop, shop.catalogue.find(product_id), text)
+    assert answer is not None and all(words in answer.text for words in says), answer and answer.text
+
+
+@pytest.mark.parametrize("product_id, text", [
+    ("sk-pleat-01", "我150 90斤穿什么码"),  # no length asked
+    ("so-cotton-01", "会不会太长"),  # socks: no chart, no length sentence
+])
+def test_no_length_answer_without_a_length_question_or_data(shop, product_id, text):
+    assert answer_length_question(shop, shop.catalogue.find(product_id), text) is None
+
+
+def test_a_shop_wide_question_with_no_product_goes_to_a_colleague_with_the_buyers_words(shop):
+    features = features_asked("双十二降价了怎么办")
+    answer = answer_shop_wide_question(shop, features, "双十二降价了怎么办")
+    assert "价保" in answer.text and "同事" in answer.text
+    assert answer.hand_off_reason.key == "unknown_fact" and "双十二降价了怎么办" in answer.hand_off_reason.detail

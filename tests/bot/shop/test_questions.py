@@ -44,6 +44,13 @@ def test_follow_ups_change_one_thing(shop):
     assert (moved.topic, moved.region, moved.items) == ("shipping_fee", "新疆", (("ts-cotton-01", 2),))
 
 
+def test_asking_the_charge_after_instalments_stays_on_instalments(shop):
+    instalments = Question(topic="payment", aspect="instalments", payment="instalments")
+    charge = ask(shop, "有手续费吗", "ask_payment", previous=instalments)
+    assert (charge.topic, charge.payment) == ("payment", "instalments")
+    assert ask(shop, "可以货到付款吗", "ask_payment", previous=instalments).payment == "cash_on_delivery"
+
+
 def test_a_question_of_its_own_keeps_the_order_talked_about(shop):
     price = Question(topic="price", aspect="total", items=(("ct-wool-01", 1), ("jk-down-01", 1)))
     instalments = ask(shop, "能分期吗", "ask_payment", previous=price)
@@ -94,6 +101,21 @@ def test_product_details_and_honest_gaps(shop):
     assert (unknown.topic, unknown.aspect) == ("product", "unknown")
     assert ask(shop, "这件怎么样", "ask_product") is None  # a general ask: the summary
     assert ask(shop, "今天杭州下雨吗", "out_of_scope", [("region", "浙江", 2)]) is None  # the weather, no garment
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("我现在买了 双十二降价了怎么办", "ask_promotion"),  # names an event, but asks about price protection
+    ("你们家有价保吗", "ask_price"),
+    ("送人的 有礼盒吗", "ask_product"),
+])
+def test_a_shop_wide_detail_nothing_answers_is_a_colleagues_question_whatever_the_topic(shop, text, intent):
+    question = ask(shop, text, intent)
+    assert question.topic == "product" and question.features and not question.attributes
+
+
+def test_a_shop_wide_detail_with_another_detail_is_read_as_product_details(shop):
+    question = ask(shop, "有礼盒吗 会起球吗", "ask_product", [("attribute", "pilling", 6)])
+    assert question.topic == "product" and "pilling" in question.attributes
 
 
 def test_size_follow_ups(shop):

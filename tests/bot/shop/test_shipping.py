@@ -326,6 +326,15 @@ def test_paying_later(shop, hour, ships):
     assert ships in answer.text, answer.text
 
 
+@pytest.mark.parametrize("day, says", [
+    (date(2026, 11, 28), ["周六仓库不发货", "下周一（11月30日）发出"]),  # a Saturday
+    (date(2026, 11, 25), ["后天16:00前付款的话当天就能发出", "周四（11月26日）发出"]),  # a Wednesday
+])
+def test_paying_on_a_day_without_a_time(shop, day, says):
+    answer = answer_paying_later(shop, at(2026, 11, 23, 15, 20), day)
+    assert all(words in answer.text for words in says), answer.text
+
+
 @pytest.mark.parametrize("region, amount, says", [
     ("广东", 79, "再凑20元就包邮"),
     ("广东", 158, "已经包邮"),

@@ -10,6 +10,7 @@ from bot.shop.replies import MAX_LINES
 from bot.shop.sizing import (
     SizeAdvice,
     answer_one_size,
+    answer_size_by_waist,
     answer_size,
     answer_sizes_for_people,
     is_top,
@@ -309,3 +310,25 @@ def test_two_people_at_once(shop):
 def test_a_one_size_product_needs_no_measurements(shop):
     answer = answer_one_size(shop, shop.catalogue.find("袜子"))
     assert "均码" in answer.text and "鞋码35-44" in answer.text and "身高" not in answer.text
+
+
+@pytest.mark.parametrize("product_id, waist, size", [
+    ("pt-chino-01", 80.0, "31"),  # 弹力: the 79 cm waist gives the 1 cm
+    ("pt-chino-01", 73.3, "29"),
+    ("jn-denim-01", 70.0, "M"),
+    ("sk-pleat-01", 66.7, "M"),
+])
+def test_a_size_from_the_buyers_waist(shop, product_id, waist, size):
+    answer = answer_size_by_waist(shop, shop.catalogue.find(product_id), waist)
+    assert answer.facts["size"] == size and f"建议拍{size}码" in answer.text, answer.text
+    assert answer.hand_off_reason is None
+
+
+def test_a_waist_over_the_largest_size_goes_to_a_colleague(shop):
+    answer = answer_size_by_waist(shop, shop.catalogue.find("jn-denim-01"), 90.0)
+    assert answer.facts["size"] is None and "XL码腰围78厘米" in answer.text
+    assert answer.hand_off_reason.key == "size_unknown"
+
+
+def test_no_waist_advice_for_a_chart_without_waists(shop):
+    assert answer_size_by_waist(shop, shop.catalogue.find("ct-wool-01"), 70.0) is None

@@ -101,6 +101,14 @@ def test_order_days(text, days):
     ("下午3点半", datetime(2026, 11, 23, 15, 30, tzinfo=SHANGHAI)),
     ("晚上付", datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)),
     ("现在付", None),
+    ("后天付款呢", date(2026, 11, 25)),
+    ("周六下单啥时候发", date(2026, 11, 28)),
+    ("要是礼拜天晚上拍呢", datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)),
+    ("周末拍的话", date(2026, 11, 28)),
+    ("下周一上午付", date(2026, 11, 30)),
+    ("这周五下午三点付款", datetime(2026, 11, 27, 15, 0, tzinfo=SHANGHAI)),
+    ("星期一晚上付", datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)),  # Monday is today
+    ("周一到周五都发货吗", None),  # a range, not a day
 ])
 def test_later_moment(text, moment):
     now = datetime(2026, 11, 23, 15, 20, tzinfo=SHANGHAI)

@@ -116,6 +116,7 @@ def test_weights(text, expected, gazetteer):
 
 
 BODY = [
+    ("我155会不会太长", [("height", "155", 155)]),  # whether it is long enough is about fit
     ("我165 100斤穿什么码", [("height", "165", 165), ("weight", "100斤", 50.0)]),
     ("165 50kg", [("height", "165", 165), ("weight", "50kg", 50.0)]),
     ("165cm 50kg", [("height", "165cm", 165), ("weight", "50kg", 50.0)]),
