@@ -11,10 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import shop_context
 from actions.base import ShopAction
 from actions.routing import answers
-from actions.tracker_reading import add_handoff_reason, discussed, entity_or_slot, latest_entity
+from actions.tracker_reading import add_handoff_reason, discussed, entity_or_slot, latest_entity, latest_text
 from actions.shop_context import ShopContext
 from bot.shop import answer_invoice, answer_payment, answer_promotions, decide_bargain
 from bot.shop.coupons import answer_coupon_question
+from bot.shop.pricing import amount_off_asked
 from bot.shop.price_quote import Line, Quote, answer_event_saving, answer_quote, answer_same_price, quote, quote_day
 from bot.shop.questions import INVOICE, PAYMENT, PRICE, PROMOTION, Question
 
@@ -123,7 +124,8 @@ class ActionHandleBargain(ShopAction):
             context.shop,
             shop_context.now(context),
             attempt=attempt,
-            amount_asked=latest_entity(tracker, "amount"),
+            amount_asked=amount_off_asked(latest_text(tracker), latest_entity(tracker, "amount"),
+                                          product.price if product is not None else None),
             product=product,
         )
         dispatcher.utter_message(text=decision.text)

@@ -20,7 +20,7 @@ from actions.sizing import ask_which_product, focus_from_tracker
 from bot.shop.comparison import compare_products
 from bot.shop.fields import yuan
 from bot.shop.product_facts import answer_product_question, answer_shop_wide_question
-from bot.shop.questions import COMPARE, PRODUCT, RECOMMEND, Question
+from bot.shop.questions import COMPARE, PRODUCT, RECOMMEND, WITH_STOCK, Question
 from bot.shop.recommendation import answer_recommendation, recommendation_request
 from bot.shop.sizing import answer_size_by_waist
 from bot.shop.stock import answer_stock
@@ -56,10 +56,15 @@ def reply_product_details(dispatcher: CollectingDispatcher, tracker: Tracker, co
         if by_waist.hand_off_reason is not None:
             events.append(add_handoff_reason(tracker, by_waist.hand_off_reason))
         return events
-    answer = answer_product_question(context.shop, product, list(question.attributes), size=question.size,
-                                     features=features, measure=question.measure, color=question.color,
+    with_stock = question.aspect == WITH_STOCK
+    answer = answer_product_question(context.shop, product, list(question.attributes),
+                                     size=None if with_stock else question.size, features=features,
+                                     measure=question.measure, color=None if with_stock else question.color,
                                      question=question.text, unknown_question=question.aspect == "unknown")
     dispatcher.utter_message(text=answer.text)
+    if with_stock:
+        dispatcher.utter_message(text=answer_stock(context.shop, product, color=question.color,
+                                                   size=question.size).text)
     events: List[EventType] = [SlotSet("product", product.id), SlotSet("last_topic", "ask_product"),
                                discussed(tracker, [product.id])]
     if answer.hand_off_reason is not None:

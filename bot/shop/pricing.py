@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
@@ -149,6 +150,27 @@ class BargainDecision:
     def answer(self) -> Answer:
         """The decision as an Answer."""
         return Answer(text=self.text, facts=self.facts, hand_off_reason=self.hand_off_reason)
+
+
+#: A number right after these words is the yuan off asked for (便宜50, 少30卖吗, 减个20); a number without them,
+#: under the price, is the price the buyer offers (800卖不卖 for an 899 coat: 99 off).
+_OFF_CUE = re.compile(r"(?:便宜|少|减|优惠|抹|降|让)\s*(?:了|个|点)?\s*(?:\d|[一二两三四五六七八九十百])")
+
+
+def amount_off_asked(text: str, amount: Union[float, str, None], price: Optional[float]) -> Optional[float]:
+    """The yuan off a bargaining message asks for, from the amount it names and the product's price.
+
+    ``便宜50`` asks 50 off; ``800卖不卖`` on an 899 product asks 99 off; ``329的风衣能便宜点吗`` quotes the price
+    and asks no amount. Without a price, a named amount is taken as the yuan off.
+    """
+    value = as_amount(amount)
+    if value is None:
+        return None
+    if _OFF_CUE.search(text or "") or price is None:
+        return value
+    if value >= price:
+        return None  # the price quoted (329的风衣), or more than it: no amount off asked
+    return round(price - value, 2)
 
 
 def decide_bargain(

@@ -53,6 +53,8 @@ RECOMMEND = "recommendation"
 SERVICE_HOURS = "service_hours"
 ORDER = "order"
 WILL_BUY = "will_buy"
+#: A product question's aspect when the message also asks whether a colour or size is in stock.
+WITH_STOCK = "with_stock"
 TOPICS = (PRICE, PROMOTION, SHIPPING_FEE, SHIPPING_TIME, COURIER, PAYMENT, INVOICE, RETURNS, EXCHANGE, PRODUCT,
           COMPARE, SIZE, RECOMMEND, SERVICE_HOURS, ORDER, WILL_BUY)
 
@@ -657,8 +659,13 @@ class _Reader:
                 size = previous.size
         about_garment = bool(_ABOUT_WEARING.search(self.text) or self.products or self.heard.values("garment"))
         features = [f.key for f in self.features if about_garment or not f.needs_garment]
+        color = self.heard.first("color")
+        if self.has("stock") and (color or size) and not measure and (attributes or features):
+            # 会掉毛吗 还有黑色L有货没: two questions; the colour and size are the stock question's.
+            return self.ask(PRODUCT, aspect=WITH_STOCK, attributes=tuple(dict.fromkeys(attributes)),
+                            features=tuple(features), products=tuple(self.products), color=color, size=size)
         return self.ask(PRODUCT, attributes=tuple(dict.fromkeys(attributes)), features=tuple(features),
-                        products=tuple(self.products), color=self.heard.first("color"), size=size,
+                        products=tuple(self.products), color=color, size=size,
                         measure=None if measure in (None, "all") else measure)
 
     def _payment(self, topic: Optional[str]) -> Question:

@@ -230,6 +230,12 @@ def _named_day(message: str, today: date) -> date:
     return today + timedelta(days=(_WEEKDAY_NUMBER[match["day"]] - today.weekday()) % 7)
 
 
+#: The buyer orders now (今天下单, 现在拍): a day named after it is when the parcel should arrive, not when they pay.
+_ORDERS_NOW = re.compile(r"(?:今天|现在|马上|这会|刚刚?)\s*(?:就)?\s*(?:下单|拍|付款?|买)")
+#: A day followed by arriving (明天能到吗, 周六能收到吗): the arrival asked about, not a later moment to pay.
+_ARRIVAL_DAY = re.compile(r"(?:明天|后天|周.|星期.|礼拜.)\s*(?:就)?\s*(?:能|可以|会)?\s*(?:收到|送到|到货|到吗|到不|到么|到$)")
+
+
 def later_moment(text: str, now: datetime) -> Union[datetime, date, None]:
     """The moment a buyer says they would pay instead of now: ``五点以后`` -> today 17:00 (when it is past
     5 a.m.), ``明天上午10点`` -> tomorrow 10:00, ``晚上`` -> today 20:00; a day with no time of day
@@ -239,6 +245,8 @@ def later_moment(text: str, now: datetime) -> Union[datetime, date, None]:
     17:00 in the afternoon).
     """
     message = to_halfwidth(text or "")
+    if _ORDERS_NOW.search(message) or _ARRIVAL_DAY.search(message):
+        return None
     day = _named_day(message, now.date())
     match = _HOUR.search(message)
     if match is None:

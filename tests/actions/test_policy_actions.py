@@ -92,6 +92,13 @@ def test_an_amount_over_the_agents_limit_goes_to_a_colleague_at_once(shop):
     assert SlotSet("handoff_reasons", [{"key": "bargain_over_limit", "detail": decision.detail_words}]) in events
 
 
+def test_a_price_offered_asks_the_difference_off(shop):
+    tracker = make_tracker("bargain", "太贵了 800卖不卖", [entity("amount", 800.0)], slots={"product": "ct-wool-01"})
+    messages, events = run(ActionHandleBargain(), tracker)
+    assert "便宜99元" in texts(messages)[0] and "800" not in texts(messages)[0]
+    assert SlotSet("handoff_reasons", [{"key": "bargain_over_limit", "detail": "想便宜99元"}]) in events
+
+
 def test_promotions_payment_invoice_and_returns_come_from_the_policy(shop):
     messages, _ = run(ActionAnswerPromotions(), make_tracker("ask_promotion", "有什么优惠"))
     assert texts(messages) == [answer_promotions(shop, NOW).text]

@@ -278,6 +278,16 @@ def test_a_shop_wide_question_with_no_product_in_view_goes_to_a_colleague_not_to
     assert reasons[-1]["key"] == "unknown_fact" and "你们家有价保吗" in reasons[-1]["detail"]
 
 
+def test_a_detail_and_stock_asked_together_get_both_answers(shop):
+    tracker = make_tracker("ask_product", "这个卫衣会掉毛吗 还有黑色L有货没",
+                           [entity("attribute", "pilling"), entity("color", "黑色"), entity("size", "L")],
+                           slots={"product": "hd-fleece-01"})
+    messages, _ = run(ActionAnswerProduct(), tracker)
+    said = texts(messages)
+    assert len(said) == 2 and "浮毛" in said[0] and not said[0].startswith("亲，黑色的话")
+    assert "卖完" in said[1] and "12月1日" in said[1]
+
+
 def test_a_product_fact_comes_from_the_catalogue(shop):
     from bot.shop.product_facts import answer_product_question
 

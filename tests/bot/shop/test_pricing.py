@@ -6,7 +6,7 @@ import pytest
 
 from bot.handoff.reasons import HandoffReason
 from bot.shop import answer_promotions, decide_bargain, live_promotions
-from bot.shop.pricing import REASON_OVER_LIMIT, REASON_REPEATED
+from bot.shop.pricing import REASON_OVER_LIMIT, REASON_REPEATED, amount_off_asked
 from bot.shop.replies import MAX_LINES
 
 from .shop_time import at
@@ -147,3 +147,16 @@ def test_an_amount_extracted_as_text_is_understood(shop):
 def test_bad_arguments_are_refused(shop, attempt, amount):
     with pytest.raises(ValueError):
         decide_bargain(shop, ON_DUTY, attempt, amount)
+
+
+@pytest.mark.parametrize("text, amount, price, off", [
+    ("能便宜50吗", 50.0, 899.0, 50.0),  # the yuan off
+    ("少30卖不卖", 30.0, 899.0, 30.0),
+    ("太贵了 800卖不卖", 800.0, 899.0, 99.0),  # the price offered: 99 off
+    ("880行不行", 880.0, 899.0, 19.0),
+    ("329的风衣能便宜点吗", 329.0, 329.0, None),  # the price quoted, no amount asked
+    ("便宜20", 20.0, None, 20.0),  # no product in view: the amount is the yuan off
+    ("能便宜点吗", None, 899.0, None),
+])
+def test_the_amount_off_a_bargain_asks(text, amount, price, off):
+    assert amount_off_asked(text, amount, price) == off

@@ -118,6 +118,15 @@ def test_a_shop_wide_detail_with_another_detail_is_read_as_product_details(shop)
     assert question.topic == "product" and "pilling" in question.attributes
 
 
+def test_a_detail_and_stock_in_one_message_are_both_asked(shop):
+    question = ask(shop, "这个卫衣会掉毛吗 还有黑色L有货没", "ask_product",
+                   [("attribute", "pilling", 5), ("color", "黑色", 11), ("size", "L", 13)], in_view="hd-fleece-01")
+    assert (question.topic, question.aspect, question.color, question.size) == ("product", "with_stock", "黑色", "L")
+    alone = ask(shop, "黑色的会掉色吗", "ask_product", [("attribute", "fading", 5), ("color", "黑色", 0)],
+                in_view="hd-fleece-01")
+    assert alone.aspect == "" and alone.color == "黑色"  # no stock asked: the colour is the detail's
+
+
 def test_size_follow_ups(shop):
     sized = dict(last_topic="ask_size", measured=True)
     loose = ask(shop, "想穿宽松一点呢", "inform", [("fit", "loose", 1)], **sized)

@@ -109,6 +109,8 @@ def test_order_days(text, days):
     ("这周五下午三点付款", datetime(2026, 11, 27, 15, 0, tzinfo=SHANGHAI)),
     ("星期一晚上付", datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)),  # Monday is today
     ("周一到周五都发货吗", None),  # a range, not a day
+    ("我在上海 今天下单明天能收到吗", None),  # ordering now, asking about the arrival
+    ("周六能到吗", None),
 ])
 def test_later_moment(text, moment):
     now = datetime(2026, 11, 23, 15, 20, tzinfo=SHANGHAI)
