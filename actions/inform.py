@@ -51,6 +51,10 @@ class ActionHandleInform(ShopAction):
         corrected = bare_number_answer(tracker) if topic == "ask_size" else {}
         if corrected:  # 不对 是170 right after a size answer
             return reply_size_followup(dispatcher, tracker, context, corrected)
+        if not topic and _on_a_sized_page(tracker, context):
+            bare = bare_number_answer(tracker)
+            if "height" in bare:  # 158 as the first thing said on a product page: a height, for its size
+                return reply_size_followup(dispatcher, tracker, context, bare)
         if topic in ("ask_stock", "ask_product") and has_any(tracker, PRODUCT_FACTS):
             return reply_product_question(dispatcher, tracker, context, topic, follow_up=True)
         order_id = latest_entity(tracker, "order_id")
@@ -61,3 +65,9 @@ class ActionHandleInform(ShopAction):
         lines = context.conversation.inform
         dispatcher.utter_message(text=lines.noted.format(facts=facts) if facts else lines.nothing)
         return []
+
+
+def _on_a_sized_page(tracker: Tracker, context: ShopContext) -> bool:
+    """Whether the buyer is on a product page whose product has a size chart."""
+    product = context.shop.catalogue.find(tracker.get_slot("page_product") or "")
+    return product is not None and product.size_chart is not None

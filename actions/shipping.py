@@ -22,6 +22,7 @@ from bot.shop.questions import COURIER, SHIPPING_FEE, SHIPPING_TIME, Question
 from bot.shop.shipping import (
     answer_cutoff,
     answer_delivery_days,
+    answer_holiday,
     answer_order_postage,
     answer_paying_later,
     answer_warehouse,
@@ -76,6 +77,12 @@ def reply_dispatch(dispatcher: CollectingDispatcher, tracker: Tracker, context: 
         answer = answer_cutoff(shop)
     elif question.aspect == "warehouse":
         answer = answer_warehouse(shop)
+    elif question.aspect == "holiday" and question.holiday:
+        today = shop.policy.local(shop_context.now(context)).date()
+        holiday = shop.policy.holiday_named(question.holiday, today)
+        if holiday is None:  # the policy changed since the question was read
+            return reply_shipping_time(dispatcher, context, question.region or tracker.get_slot("region"))
+        answer = answer_holiday(shop, shop_context.now(context), holiday)
     elif question.aspect == "later" and question.at:
         answer = answer_paying_later(shop, shop_context.now(context), moment_from_iso(question.at))
     else:

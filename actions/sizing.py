@@ -22,6 +22,7 @@ from actions.tracker_reading import (
     add_handoff_reason,
     discussed,
     latest_entity,
+    previous_user_text,
     replied_since_latest_message,
     slot_before_latest,
 )
@@ -96,13 +97,14 @@ def ask_which_product(dispatcher: CollectingDispatcher, context: ShopContext, ca
 
 
 def ask_measurements(
-    dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext, product
+    dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext, product,
+    measured: Optional[Dict[Text, float]] = None,
 ) -> None:
     """Asks for what is missing of height and weight, with the product's fit note when there is one; a length
     question in the same message (我150会不会拖地) is answered first."""
     say_length(dispatcher, tracker, context, product)
     lines = context.conversation.product
-    height, weight = _number(tracker.get_slot("height")), _number(tracker.get_slot("weight"))
+    height, weight = measurements(tracker, measured)
     waist = waist_cm(tracker.latest_message.get("text") or "") if product is not None else None
     by_waist = answer_size_by_waist(context.shop, product, waist) if waist else None
     if by_waist is not None and by_waist.facts["size"]:
@@ -209,7 +211,7 @@ def reply_size_followup(
         return events
     height, weight = measurements(tracker, measured)
     if not (height and weight):
-        ask_measurements(dispatcher, tracker, context, focus.product)
+        ask_measurements(dispatcher, tracker, context, focus.product, measured)
         return [*events, SlotSet("product", focus.product.id)]
     return advise(dispatcher, tracker, context, focus.product, measured)
 
@@ -294,9 +296,15 @@ class ValidateSizeAdviceForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         # 哦 160 after "身高多少呢": a bare number is the answer to the question just asked.
-        if tracker.get_slot("requested_slot") != "height":
-            return {}
-        return bare_number_answer(tracker, "height")
+        if tracker.get_slot("requested_slot") == "height":
+            return bare_number_answer(tracker, "height")
+        # 158, then 92斤: a bare height sent on its own just before the weight, before anything asked for it.
+        if tracker.get_slot("height") is None and latest_entity(tracker, "height") is None \
+                and latest_entity(tracker, "weight") is not None:
+            found = bare_measurement(previous_user_text(tracker) or "")
+            if found is not None and found[0] == "height":
+                return {"height": found[1]}
+        return {}
 
     async def extract_weight(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -107,6 +107,7 @@ class Question:
         color, size, measure: a colour, a size, one chart measurement asked about.
         direction: ``smaller`` or ``larger`` for an exchange one size down or up (换个小号, 大一码).
         at: a later moment the buyer would pay at (ISO 8601).
+        holiday: a warehouse closure the buyer names (the policy's holiday name: 元旦, 劳动节).
         body, layering, pair: size advice: body details, layers worn under it, two sizes hesitated between.
         people: (who, height, weight) of several people at once.
         recommend: the recommendation's wishes (occasion, gender, garment, budget, cheaper_than).
@@ -134,6 +135,7 @@ class Question:
     direction: Optional[str] = None
     measure: Optional[str] = None
     at: Optional[str] = None
+    holiday: Optional[str] = None
     body: Tuple[str, ...] = ()
     layering: Optional[str] = None
     pair: Tuple[str, ...] = ()
@@ -691,6 +693,9 @@ class _Reader:
     def _shipping(self) -> Question:
         previous = self.previous
         courier = self.courier()
+        holiday = self.policy.holiday_named(self.text, self.policy.local(self.now).date()) if self.now else None
+        if holiday is not None and self.intent not in ("ask_shipping_fee", "ask_courier"):
+            return self.ask(SHIPPING_TIME, aspect="holiday", holiday=holiday.name)
         if self.has("cutoff"):
             return self.ask(SHIPPING_TIME, aspect="cutoff")
         if self.has("warehouse"):
@@ -827,6 +832,10 @@ class _Reader:
             at = _later(self.text, self.now)
             if at:
                 changed.update(at=at, aspect="later")
+        if self.now is not None and previous.topic == SHIPPING_TIME:
+            holiday = self.policy.holiday_named(self.text, self.policy.local(self.now).date())
+            if holiday is not None:  # 五一呢 after 元旦还发货吗
+                changed.update(holiday=holiday.name, aspect="holiday")
         if previous.topic == PRODUCT:
             measure = self._measure()
             if measure and measure != "all":

@@ -91,6 +91,8 @@ class Holiday(StrictModel):
     """A closure of the warehouse (no dispatch) such as 春节, with the agents' hours meanwhile."""
 
     name: Text
+    #: What buyers call it besides its name (五一, 国庆, 过年); the name without 节 counts too (清明, 中秋).
+    aliases: List[Text] = []
     start: date
     end: date
     note: Text
@@ -110,6 +112,11 @@ class Holiday(StrictModel):
     def covers(self, day: date) -> bool:
         """Whether a calendar day falls in the closure (both ends included)."""
         return self.start <= day <= self.end
+
+    def words(self) -> List[str]:
+        """The ways a buyer names it: its name, the name without 节, its aliases."""
+        short = self.name[:-1] if self.name.endswith("节") and len(self.name) > 2 else None
+        return [self.name, *([short] if short else []), *self.aliases]
 
 
 class Dispatch(StrictModel):
@@ -591,6 +598,11 @@ class Policy(StrictModel):
             if entry.region == region:
                 return entry
         return None
+
+    def holiday_named(self, text: str, today: date) -> Optional[Holiday]:
+        """The coming (or current) closure a message names (元旦, 五一, 国庆节), or None."""
+        named = [h for h in self.holidays if h.end >= today and any(word in (text or "") for word in h.words())]
+        return min(named, key=lambda h: h.start) if named else None
 
     def holiday_on(self, day: date) -> Optional[Holiday]:
         """The warehouse closure covering a day, if any."""

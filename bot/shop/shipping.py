@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from bot.shop.fields import as_amount, hhmm, yuan
 from bot.shop.replies import Answer, join_lines
-from bot.shop.schema import Courier, DeliveryZone, Policy
+from bot.shop.schema import Courier, DeliveryZone, Holiday, Policy
 from bot.shop.workdays import (
     day_label,
     day_with_date,
@@ -175,6 +175,35 @@ def answer_warehouse(shop: "Shop") -> Answer:
     """Where parcels ship from."""
     return Answer(text=shop.replies.render("shipping_time.warehouse", warehouse=shop.policy.shop.warehouse),
                   facts={"warehouse": shop.policy.shop.warehouse})
+
+
+def answer_holiday(shop: "Shop", now: datetime, holiday: Holiday) -> Answer:
+    """A coming closure asked about by name (元旦还发货吗, 五一放假吗): its days, the last moment to pay for an
+    order to leave before it, what its note says, and the human agents' hours meanwhile. During the closure
+    itself, the usual answer (when an order paid now ships) says it all."""
+    policy, replies = shop.policy, shop.replies
+    today = policy.local(now).date()
+    if holiday.covers(today):
+        return answer_shipping_time(shop, now)
+    last_day = holiday.start - timedelta(days=1)
+    while not is_dispatch_day(policy, last_day) and last_day > today:
+        last_day -= timedelta(days=1)
+    values = {
+        "holiday": holiday.name,
+        "holiday_start": format_date(replies, holiday.start),
+        "holiday_end": format_date(replies, holiday.end),
+        "holiday_note": holiday.note,
+        "last_day": day_with_date(replies, last_day, today),
+        "cutoff": hhmm(policy.dispatch.cutoff),
+    }
+    lines = [replies.render("shipping_time.holiday_named", **values)]
+    if holiday.agents_off:
+        lines.append(replies.render("shipping_time.holiday_agents_off", **values))
+    elif holiday.agent_hours is not None:
+        lines.append(replies.render("shipping_time.holiday_agents", start=hhmm(holiday.agent_hours.start),
+                                    end=hhmm(holiday.agent_hours.end), **values))
+    facts = {"holiday": holiday.name, "last_dispatch_day": last_day, "start": holiday.start, "end": holiday.end}
+    return Answer(text=join_lines(*lines), facts=facts)
 
 
 def answer_paying_later(shop: "Shop", now: datetime, at: Union[datetime, date]) -> Answer:

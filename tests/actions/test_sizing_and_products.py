@@ -61,6 +61,16 @@ def test_a_believable_height_and_weight_are_kept():
     assert slot_events(events) == {"height": 165.0, "weight": 50.0}
 
 
+@pytest.mark.parametrize("before, height", [("158", 158.0), ("我158", 158.0), ("两件", None), ("158块", None), ("90", None)])
+def test_a_bare_height_sent_just_before_the_weight_is_kept(before, height):
+    tracker = make_tracker("inform", "92斤", [entity("weight", 46.0)], slots={"weight": 46.0, "product": "jn-denim-01"},
+                           active_loop="size_advice_form",
+                           events=[{"event": "user", "text": before}, {"event": "bot", "text": "好的亲～"}])
+    tracker.events.append({"event": "slot", "name": "weight", "value": 46.0})
+    _, events = validate(tracker)
+    assert slot_events(events).get("height") == height
+
+
 @pytest.mark.parametrize("height", [16, 260])
 def test_an_implausible_height_is_said_plainly_and_asked_again(height, conversation):
     tracker = form_turn(f"身高{height}", [entity("height", height)], {}, {"height": height})
@@ -155,6 +165,19 @@ def test_a_waist_given_when_the_form_asks_gets_a_size_and_a_request_to_check_it(
     messages, _ = run(ActionAskHeight(), tracker)
     said = texts(messages)
     assert "您腰围73厘米" in said[0] and "建议拍" in said[0] and "身高体重" in said[-1]
+
+
+def test_a_bare_height_first_thing_on_a_product_page_is_taken_for_its_size():
+    tracker = make_tracker("inform", "158", slots={"page_product": "jn-denim-01", "product": "jn-denim-01"})
+    messages, events = run(ActionHandleInform(), tracker)
+    assert "158" in texts(messages)[0] and "体重" in texts(messages)[0]
+    assert SlotSet("height", 158.0) in events
+
+
+def test_a_bare_number_on_a_page_without_a_size_chart_is_not_a_height():
+    tracker = make_tracker("inform", "158", slots={"page_product": "so-cotton-01", "product": "so-cotton-01"})
+    _, events = run(ActionHandleInform(), tracker)
+    assert SlotSet("height", 158.0) not in events
 
 
 def test_a_question_that_stopped_the_form_unanswered_is_answered(shop):

@@ -127,6 +127,18 @@ def test_a_detail_and_stock_in_one_message_are_both_asked(shop):
     assert alone.aspect == "" and alone.color == "黑色"  # no stock asked: the colour is the detail's
 
 
+@pytest.mark.parametrize("text, holiday", [("元旦放假吗 还发货吗", "元旦"), ("五一发货吗", "劳动节"), ("中秋还发货吗", "中秋节")])
+def test_a_holiday_named_in_a_shipping_question(shop, text, holiday):
+    question = ask(shop, text, "ask_shipping_time")
+    assert (question.topic, question.aspect, question.holiday) == ("shipping_time", "holiday", holiday)
+
+
+def test_another_holiday_as_a_follow_up(shop):
+    new_year = ask(shop, "元旦还发货吗", "ask_shipping_time")
+    may_day = ask(shop, "五一呢", "inform", previous=new_year)
+    assert (may_day.topic, may_day.aspect, may_day.holiday) == ("shipping_time", "holiday", "劳动节")
+
+
 def test_size_follow_ups(shop):
     sized = dict(last_topic="ask_size", measured=True)
     loose = ask(shop, "想穿宽松一点呢", "inform", [("fit", "loose", 1)], **sized)

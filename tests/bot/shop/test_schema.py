@@ -75,3 +75,12 @@ def test_holidays_cover_2026_and_2027(shop):
 def test_holiday_lookup(shop):
     assert shop.policy.holiday_on(date(2026, 2, 17)).name == "春节"
     assert shop.policy.holiday_on(date(2026, 3, 17)) is None
+
+
+def test_a_holiday_is_named_by_its_name_its_short_name_or_an_alias(shop):
+    from datetime import date
+    policy = shop.policy
+    assert policy.holiday_named("国庆还发货吗", date(2026, 11, 23)).start == date(2027, 10, 1)  # the coming one
+    assert policy.holiday_named("清明放假吗", date(2026, 11, 23)).name == "清明节"
+    assert policy.holiday_named("过年前能到吗", date(2026, 11, 23)).name == "春节"
+    assert policy.holiday_named("双十一还有货吗", date(2026, 11, 23)) is None

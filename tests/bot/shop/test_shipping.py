@@ -13,6 +13,7 @@ from bot.shop.shipping import (
     answer_cutoff,
     answer_delivery_days,
     answer_order_postage,
+    answer_holiday,
     answer_paying_later,
     answer_warehouse,
     time_to_cutoff,
@@ -324,6 +325,23 @@ def test_paying_later(shop, hour, ships):
     later = monday.replace(hour=hour, minute=50 if hour == 15 else 0)
     answer = answer_paying_later(shop, monday, later)
     assert ships in answer.text, answer.text
+
+
+@pytest.mark.parametrize("named, says", [
+    ("元旦还发货吗", ["元旦（1月1日-1月3日）仓库放假不发货", "12月31日16:00前付款的节前发出", "1月4日起", "10:00-18:00"]),
+    ("过年发货吗", ["春节（2月1日-2月14日）", "1月29日16:00前付款", "人工客服也休息"]),
+    ("五一放假吗", ["劳动节（5月1日-5月5日）", "4月30日16:00前", "10:00-20:00"]),
+])
+def test_a_coming_holiday_asked_by_name(shop, named, says):
+    monday = at(2026, 11, 23, 15, 20)
+    answer = answer_holiday(shop, monday, shop.policy.holiday_named(named, monday.date()))
+    assert all(words in answer.text for words in says), answer.text
+
+
+def test_during_a_holiday_the_usual_answer_says_when_it_ships(shop):
+    new_year = at(2027, 1, 2, 10, 0)
+    answer = answer_holiday(shop, new_year, shop.policy.holiday_named("元旦", new_year.date()))
+    assert answer.facts["case"] == "holiday_closure" and "1月4日" in answer.text
 
 
 @pytest.mark.parametrize("day, says", [
