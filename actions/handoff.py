@@ -58,7 +58,10 @@ class ActionHandOff(ShopAction):
             reason = "complain_service"
         else:
             reason = "request_human"
-        dispatcher.utter_message(text=when_someone_replies(context))
+        on_duty = agents_on_duty(context.shop.policy, shop_context.now(context))
+        if reason == "request_human" or not on_duty:
+            # The apology already says the supervisor follows up; off duty the buyer also learns when.
+            dispatcher.utter_message(text=when_someone_replies(context))
         return [add_handoff_reason(tracker, HandoffReason(key=reason))]
 
 

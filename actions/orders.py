@@ -76,6 +76,7 @@ def choose_order(tracker: Tracker, context: ShopContext, store: OrderStore, topi
         placed=order_days(text, policy.local(shop_context.now(context)).date()),
         states=states,
         local_day=lambda moment: policy.local(moment).date(),
+        stalled_at=shop_context.now(context) if "stalled" in cues else None,
     )
 
 

@@ -60,7 +60,8 @@ def reply_product_details(dispatcher: CollectingDispatcher, tracker: Tracker, co
     answer = answer_product_question(context.shop, product, list(question.attributes),
                                      size=None if with_stock else question.size, features=features,
                                      measure=question.measure, color=None if with_stock else question.color,
-                                     question=question.text, unknown_question=question.aspect == "unknown")
+                                     question=question.text, unknown_question=question.aspect == "unknown",
+                                     sizes=question.pair)
     dispatcher.utter_message(text=answer.text)
     if with_stock:
         dispatcher.utter_message(text=answer_stock(context.shop, product, color=question.color,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from bot.orders.model import OrderView
@@ -52,7 +52,16 @@ def relevant_orders(orders: Sequence[OrderView], topic: str, text: str = "") -> 
 IMPLIED_STATES: Dict[str, Tuple[str, ...]] = {
     "not_shipped": ("unpaid", "paid", "packed"),
     "not_arrived": ("shipped",),
+    "stalled": ("shipped",),
 }
+#: 物流好几天不动了: a parcel with no courier scan for this many days is the one the buyer means.
+STALLED_DAYS = 2
+
+
+def stalled(order: OrderView, now: datetime) -> bool:
+    """Whether a shipped parcel has had no courier scan for STALLED_DAYS days."""
+    last = max((event.at for event in order.tracking), default=order.shipped_at)
+    return order.status == "shipped" and last is not None and now - last >= timedelta(days=STALLED_DAYS)
 
 
 def choose_order(
@@ -67,6 +76,7 @@ def choose_order(
     placed: Optional[Tuple[date, date]] = None,
     states: Sequence[str] = (),
     local_day: Optional[Callable[[datetime], date]] = None,
+    stalled_at: Optional[datetime] = None,
 ) -> OrderChoice:
     """Which of the buyer's orders the message is about.
 
@@ -86,6 +96,8 @@ def choose_order(
         placed: the days the buyer says it was bought (昨天 / 上周), earliest and latest, both included.
         states: the states the words imply (还没发: unpaid, paid, packed), most likely first.
         local_day: the shop's calendar day of a moment (for ``placed``); the moment's own date without it.
+        stalled_at: when the buyer says the parcel does not move (物流不动了): now, to prefer the parcels with no
+            scan for STALLED_DAYS days.
 
     Each of ``states``, ``placed`` and ``products`` narrows the orders only when some order fits it: words that
     fit none are the buyer's mistake to talk about, not a reason to offer nothing.
@@ -97,6 +109,10 @@ def choose_order(
         implied = [o for o in orders if o.status in states]
         if implied:
             relevant = implied
+    if stalled_at is not None:
+        stuck = [o for o in relevant if stalled(o, stalled_at)]
+        if stuck:
+            relevant = stuck
     if placed is not None:
         day = local_day or (lambda moment: moment.date())
         dated = [o for o in relevant if placed[0] <= day(o.created_at) <= placed[1]]

@@ -77,6 +77,7 @@ def answer_product_question(
     color: Optional[str] = None,
     question: Optional[str] = None,
     unknown_question: bool = False,
+    sizes: Sequence[str] = (),
 ) -> Answer:
     """Answer a buyer's questions about one product's details, as a reply of at most four lines.
 
@@ -98,6 +99,7 @@ def answer_product_question(
         question: the buyer's words, put on the hand-off reason when a colleague has to answer.
         unknown_question: the buyer asked about a detail nothing here could read: a colleague checks ``question``
             (no summary of the product instead of the answer).
+        sizes: for ``measure`` without ``size``: only these sizes (xl和2xl衣长差多少), instead of every size.
 
     Returns:
         The reply. ``facts``: ``product`` (id), ``attributes`` (asked, deduplicated), ``answered``
@@ -125,8 +127,13 @@ def answer_product_question(
 
     clauses: List[str] = []
     labels: List[str] = []
+    said: List[str] = []
     for feature in features:
         found = [] if feature.shop_wide else feature_clauses(product, feature, color)
+        if found and all(clause in said for clause in found):
+            facts["answered"][feature.key] = found  # 充绒量多少克: the 克 of 克重 is the same clause, said once
+            continue
+        said.extend(found)
         if found:
             clauses.append(CLAUSE_SEPARATOR.join(found))
             facts["answered"][feature.key] = found
@@ -136,7 +143,7 @@ def answer_product_question(
     for key in asked:
         if features and key in _COVERED_BY_FEATURES:
             continue  # 能熨吗: the care sentence's clause about ironing, not the whole care sentence
-        found = _fact(shop, r, product, key, size, measure, color)
+        found = _fact(shop, r, product, key, size, measure, color, sizes)
         if found is None:
             facts["unknown"].append(key)
             labels.append(r(f"label_{key}"))
@@ -297,7 +304,7 @@ def _summary(r: _Render, product: Product) -> str:
 
 def _fact(
     shop: Any, r: _Render, product: Product, key: str, size: Optional[str], measure: Optional[str] = None,
-    color: Optional[str] = None,
+    color: Optional[str] = None, sizes: Sequence[str] = (),
 ) -> Optional[Tuple[str, Any]]:
     """(clause, value stated) for one attribute, or None when the catalogue does not say."""
     if key == "fabric":
@@ -334,7 +341,7 @@ def _fact(
     if key == "genuine":
         statement = shop.policy.shop.authenticity
         return (r("genuine", authenticity=_clean(statement)), statement) if statement else None
-    return _measurements(r, product, size, measure)
+    return _measurements(r, product, size, measure, sizes)
 
 
 def _number(value: float) -> str:
@@ -342,15 +349,18 @@ def _number(value: float) -> str:
 
 
 def _measurements(
-    r: _Render, product: Product, size: Optional[str], measure: Optional[str] = None
+    r: _Render, product: Product, size: Optional[str], measure: Optional[str] = None, sizes: Sequence[str] = ()
 ) -> Optional[Tuple[str, Any]]:
     chart = product.size_chart or {}
     if measure is not None:
-        # 腰围多少 / M码大腿围呢: that one figure, of the size asked (of every size without one).
+        # 腰围多少 / M码大腿围呢: that one figure, of the size asked (of every size without one, or of the
+        # sizes named: xl和2xl衣长差多少).
         label = match_size(product, size) if size is not None else None
         if size is not None and label is None:
             return r("no_size", size=r.sizes([str(size)]), sizes=r.sizes(product.sizes)), {}
-        rows = {lab: chart[lab] for lab in ([label] if label else product.chart_sizes()) if lab in chart}
+        named = [lab for lab in (match_size(product, s) for s in sizes) if lab]
+        labels = [label] if label else (named if len(named) > 1 else product.chart_sizes())
+        rows = {lab: chart[lab] for lab in labels if lab in chart}
         shown = {lab: row.measurements()[measure] for lab, row in rows.items() if measure in row.measurements()}
         if not shown:
             return None

@@ -108,7 +108,8 @@ class Question:
         direction: ``smaller`` or ``larger`` for an exchange one size down or up (换个小号, 大一码).
         at: a later moment the buyer would pay at (ISO 8601).
         holiday: a warehouse closure the buyer names (the policy's holiday name: 元旦, 劳动节).
-        body, layering, pair: size advice: body details, layers worn under it, two sizes hesitated between.
+        body, layering, pair: size advice: body details, layers worn under it, two sizes hesitated between
+            (for a product question: the sizes whose measure is asked, xl和2xl衣长差多少).
         people: (who, height, weight) of several people at once.
         recommend: the recommendation's wishes (occasion, gender, garment, budget, cheaper_than).
         text: the buyer's words.
@@ -655,9 +656,13 @@ class _Reader:
             attributes.append("colors")
         measure = self._measure()
         size = self.heard.first("size")
+        sizes = tuple(dict.fromkeys(str(s) for s in self.heard.values("size")))
+        pair: Tuple[str, ...] = ()
+        if measure and len(sizes) > 1:
+            size, pair = None, sizes  # xl和2xl衣长差多少: that measure of both
         if measure:
             attributes = [a for a in attributes if a != "measurements"] + ["measurements"]
-            if size is None and previous is not None and previous.topic == PRODUCT and previous.size:
+            if size is None and not pair and previous is not None and previous.topic == PRODUCT and previous.size:
                 size = previous.size
         about_garment = bool(_ABOUT_WEARING.search(self.text) or self.products or self.heard.values("garment"))
         features = [f.key for f in self.features if about_garment or not f.needs_garment]
@@ -667,7 +672,7 @@ class _Reader:
             return self.ask(PRODUCT, aspect=WITH_STOCK, attributes=tuple(dict.fromkeys(attributes)),
                             features=tuple(features), products=tuple(self.products), color=color, size=size)
         return self.ask(PRODUCT, attributes=tuple(dict.fromkeys(attributes)), features=tuple(features),
-                        products=tuple(self.products), color=color, size=size,
+                        products=tuple(self.products), color=color, size=size, pair=pair,
                         measure=None if measure in (None, "all") else measure)
 
     def _payment(self, topic: Optional[str]) -> Question:

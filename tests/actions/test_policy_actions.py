@@ -126,8 +126,14 @@ def test_request_human_and_service_complaints_record_why(conversation):
     # 15:20 on a Monday: agents are on duty.
     assert texts(messages) == [conversation.handoff.on_duty]
     messages, events = run(ActionHandOff(), make_tracker("complain_service", "什么破服务", slots={"handoff_reasons": [{"key": "request_human"}]}))
-    assert texts(messages)[0] == conversation.handoff.service
+    assert texts(messages) == [conversation.handoff.service]  # it says who follows up; not said twice
     assert events == [SlotSet("handoff_reasons", [{"key": "request_human"}, {"key": "complain_service"}])]
+
+
+def test_a_service_complaint_off_duty_also_says_when_someone_replies(monkeypatch, conversation):
+    monkeypatch.setenv("XIAODIAN_NOW", "2026-11-24T03:00:00+08:00")
+    messages, _ = run(ActionHandOff(), make_tracker("complain_service", "什么破服务"))
+    assert texts(messages)[0] == conversation.handoff.service and "在线时间" in texts(messages)[1]
 
 
 def test_outside_agents_hours_the_buyer_is_told_when_someone_replies(monkeypatch, shop, conversation):

@@ -33,6 +33,17 @@ def test_not_shipped_offers_only_the_orders_not_shipped(seeded, shop):
     assert {o.id for o in choice.candidates} == {demo(seeded, k).id for k in ("unpaid", "paid", "packed")}
 
 
+def test_a_parcel_that_does_not_move_is_the_one_with_no_scan_for_days(seeded, shop):
+    text = "物流好几天都不动了"
+    cues = question_cues(text)
+    states = [s for cue, implied in IMPLIED_STATES.items() if cue in cues for s in implied]
+    choice = choose_order(seeded.recent_orders(DEMO_BUYER, RECENT_ORDERS), "track_order", text=text,
+                          states=states, stalled_at=NOW)
+    assert choice.order is not None and choice.order.id == demo(seeded, "late").id  # the Polo, stuck since 11-17
+    moving = choose(seeded, shop, "track_order", "我的快递到哪了")
+    assert moving.order is None and len(moving.candidates) >= 2  # without the words, both parcels on their way
+
+
 def test_the_day_and_the_garment_pick_the_order(seeded, shop):
     assert choose(seeded, shop, "track_order", "昨天买的裤子怎么还没发", TROUSERS).order.id == demo(seeded, "packed").id
     assert choose(seeded, shop, "ask_return_policy", "上周买的那件外套能退吗", JACKETS).order.id == \

@@ -233,3 +233,17 @@ def test_a_shop_wide_question_with_no_product_goes_to_a_colleague_with_the_buyer
     answer = answer_shop_wide_question(shop, features, "双十二降价了怎么办")
     assert "价保" in answer.text and "同事" in answer.text
     assert answer.hand_off_reason.key == "unknown_fact" and "双十二降价了怎么办" in answer.hand_off_reason.detail
+
+
+def test_two_details_answered_by_the_same_clause_say_it_once(shop):
+    down = shop.catalogue.find("jk-down-01")
+    features = features_asked("充绒量多少克")
+    assert len(features) == 2  # 充绒量 and the 克 of 克重
+    answer = answer_product_question(shop, down, [], features=features)
+    assert answer.text.count("充绒量160克") == 1 and not answer.facts["unknown"]
+
+
+def test_one_measure_of_the_two_sizes_named(shop):
+    coat = shop.catalogue.find("jk-wind-01")
+    answer = answer_product_question(shop, coat, ["measurements"], measure="length", sizes=("XL", "2XL"))
+    assert "XL码74" in answer.text and "2XL码76" in answer.text and "M码" not in answer.text, answer.text

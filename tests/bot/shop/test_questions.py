@@ -139,6 +139,13 @@ def test_another_holiday_as_a_follow_up(shop):
     assert (may_day.topic, may_day.aspect, may_day.holiday) == ("shipping_time", "holiday", "劳动节")
 
 
+def test_one_measure_of_two_sizes(shop):
+    question = ask(shop, "xl和2xl衣长差多少", "ask_size", [("size", "XL", 0), ("size", "2XL", 3)],
+                   in_view="jk-wind-01")
+    assert (question.topic, question.measure, question.size, question.pair) == ("product", "length", None,
+                                                                              ("XL", "2XL"))
+
+
 def test_size_follow_ups(shop):
     sized = dict(last_topic="ask_size", measured=True)
     loose = ask(shop, "想穿宽松一点呢", "inform", [("fit", "loose", 1)], **sized)
