@@ -78,7 +78,6 @@ def test_holiday_lookup(shop):
 
 
 def test_a_holiday_is_named_by_its_name_its_short_name_or_an_alias(shop):
-    from datetime import date
     policy = shop.policy
     assert policy.holiday_named("国庆还发货吗", date(2026, 11, 23)).start == date(2027, 10, 1)  # the coming one
     assert policy.holiday_named("清明放假吗", date(2026, 11, 23)).name == "清明节"
