@@ -27,7 +27,7 @@ from bot.orders.aftersales import (
 )
 from bot.orders.changes import apply_modification, decide_cancel, decide_modification
 from bot.orders.tracking import answer_track_order
-from bot.orders.wording import order_label
+from bot.orders.wording import answer_what_was_bought, order_label
 from bot.orders.choice import IMPLIED_STATES, ORDER_TOPICS, RECENT_ORDERS, OrderChoice
 from bot.orders.choice import choose_order as choose_among
 from bot.orders.model import OrderView
@@ -170,8 +170,17 @@ def reply_order_question(
 @answers(ORDER)
 def reply_order_progress(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopContext,
                          question: Question) -> Optional[List[EventType]]:
-    """Goods sent back (我退回去的裙子你们收到没): where the return or refund of that order stands."""
+    """Goods sent back (我退回去的裙子你们收到没): where the return or refund of that order stands; what an order
+    holds (我之前买的牛仔裤是什么码来着)."""
     store = order_store()
+    if question.aspect == "bought":
+        choice = choose_order(tracker, context, store, "track_order")
+        if choice.order is None:
+            ask_which_order(dispatcher, context, choice)
+            return [SlotSet("last_topic", "track_order")]
+        answer = answer_what_was_bought(context.shop, choice.order, shop_context.now(context))
+        dispatcher.utter_message(text=answer.text)
+        return [SlotSet("order_id", choice.order.id), SlotSet("last_topic", "track_order")]
     choice = choose_order(tracker, context, store, "return_request")
     if choice.order is None:
         ask_which_order(dispatcher, context, choice)

@@ -163,11 +163,12 @@ def recommend(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopC
     budget = latest_entity(tracker, "amount")
     if budget is not None and heard.get("budget") is None:
         wishes["budget"] = budget
+    cheaper_than = None
     if before.get("cheaper") or (question is not None and dict(question.recommend).get("cheaper")):
+        # 有便宜点的吗: cheaper than everything recommended just before.
         picked_before = [catalogue.find(pid) for pid in (question.products if question else ())]
         prices = [p.price for p in picked_before if p is not None]
-        if prices:
-            wishes["budget"] = min(wishes.get("budget") or max(prices), max(prices) - 1)
+        cheaper_than = min(prices) if prices else None
     answer = answer_recommendation(
         context.shop,
         occasion=wishes.get("occasion"),
@@ -176,6 +177,7 @@ def recommend(dispatcher: CollectingDispatcher, tracker: Tracker, context: ShopC
         gender=wishes.get("gender"),
         garment=wishes.get("garment"),
         text="" if question is not None else text,
+        cheaper_than=cheaper_than,
     )
     dispatcher.utter_message(text=answer.text)
     picked = answer.facts.get("products") or []

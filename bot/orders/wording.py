@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional
 from bot.handoff.reasons import HandoffReason
 from bot.orders.model import COMPLAINT_KINDS, OrderItem, OrderView
 from bot.shop.catalogue import Product
-from bot.shop.fields import hhmm
+from bot.shop.fields import hhmm, yuan
 from bot.shop.loading import Shop, load_shop
 from bot.shop.replies import Answer
 from bot.shop.workdays import day_label, format_date
@@ -121,6 +121,13 @@ def day_words(shop: Shop, moment: datetime, now: datetime) -> str:
 def moment_words(shop: Shop, moment: datetime, now: datetime) -> str:
     local = shop.policy.local(moment)
     return shop.replies.render("order.moment", day=day_words(shop, moment, now), time=hhmm(local.time()))
+
+
+def answer_what_was_bought(shop: Shop, order: OrderView, now: datetime) -> Answer:
+    """我之前买的牛仔裤是什么码来着: the order's goods (colour and size), the day and the amount paid."""
+    text = shop.replies.render("order.bought", day=day_words(shop, order.created_at, now),
+                               items=items_text(shop, order), total=yuan(order.total), tail=order.tail)
+    return Answer(text=text, facts=order_facts(order, "bought"))
 
 
 def order_facts(order: OrderView, case: str, **more: Any) -> Dict[str, Any]:

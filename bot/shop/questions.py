@@ -79,6 +79,8 @@ _LAYER = re.compile(r"里面(?:想|要|还要|再|能|可以)?(?:穿|套|加|搭
 _AMOUNT_NUMBER = re.compile(r"(?<![\d.])(?P<num>\d{2,5}(?:\.\d{1,2})?)(?=\s*(?:元|块|的|$|\s|，|,|能|可以|够))")
 _PERIODS = re.compile(r"分\s*(?P<num>\d{1,2}|三|六|十二)\s*期|(?P<num2>\d{1,2})\s*期")
 _COUNT_ASK = re.compile(r"几张|多少张")
+#: What the buyer's own order holds (买的是什么码 / 拍的哪个颜色 / 买的多少钱).
+_ASKS_WHAT_WAS_BOUGHT = re.compile(r"什么码|哪个码|几码|多大码|什么尺码|哪个尺码|什么颜色|哪个颜色|什么色|多少钱买|花了多少|付了多少")
 #: What paying in instalments costs (免息吗, 有手续费吗, 要利息吗).
 _ASKS_CHARGE = re.compile(r"免息|手续费|利息")
 #: A detail asked about a garment, not about the world (下雨天能穿吗, not 今天杭州下雨吗).
@@ -592,7 +594,9 @@ class _Reader:
                               if any(w in self.text for w in getattr(invoice_words, t))), None)
         if self.has("cash_on_delivery") and (self.intent == "ask_return_policy" or "退" in self.text):
             return self._returns(aspect="cod")
-        if self.has("refund_where") and self.intent in ("return_request", "ask_return_policy", *SOFT_INTENTS):
+        if self.has("refund_where") and (self.intent in ("return_request", "ask_return_policy", *SOFT_INTENTS)
+                                         or re.search(r"退款|退钱|钱退", self.text)):
+            # 退款退到信用卡要几天: where the refund goes and how soon, though it names a way to pay.
             return self._returns(aspect="refund_where")
         if previous is not None and previous.topic == PAYMENT and self.has("how_to") and self.intent in SOFT_INTENTS:
             return self.ask(PAYMENT, aspect="how", payment=previous.payment)
@@ -609,6 +613,9 @@ class _Reader:
                 return self.ask(INVOICE, aspect="amount" if asks_amount else "not_invoiced",
                                 features=tuple(not_invoiced))
             return self.ask(INVOICE)
+        if self.has("own_order") and _ASKS_WHAT_WAS_BOUGHT.search(self.text):
+            # 我之前买的牛仔裤是什么码来着: the buyer's own order holds the answer, not the size chart.
+            return self.ask(ORDER, aspect="bought", products=tuple(self.products))
         product_intents = ("ask_product", "ask_size", "ask_stock", *SOFT_INTENTS)
         about_garment = bool(_ABOUT_WEARING.search(self.text) or self.products or self.heard.values("garment"))
         features = [f for f in self.features if about_garment or not f.needs_garment]

@@ -136,10 +136,13 @@ def answer_recommendation(
     gender: Optional[str] = None,
     garment: Optional[str] = None,
     text: str = "",
+    cheaper_than: Optional[float] = None,
 ) -> Answer:
     """Recommend products as a reply (at most four lines) from the ``recommendation`` templates.
 
-    Args: as ``recommend_products``, with the loaded shop instead of the catalogue.
+    Args: as ``recommend_products``, with the loaded shop instead of the catalogue; and ``cheaper_than``: the
+        price of the cheapest product recommended before, when the buyer asks for cheaper ones (有便宜点的吗):
+        a budget just under it, said as "cheaper than before", never as a budget the buyer gave.
 
     Returns:
         The reply. ``facts``: ``status`` (``matched`` | ``closest`` | ``no_match`` | ``ask``),
@@ -151,7 +154,13 @@ def answer_recommendation(
     def r(key: str, **values: Any) -> str:
         return replies.render(f"recommendation.{key}", **values)
 
+    stated = as_amount(budget) if budget not in (None, "") else None
+    below = cheaper_than is not None and (stated is None or stated >= cheaper_than)
+    if below:
+        budget = float(cheaper_than) - 0.01
     wishes = _wishes(shop.catalogue, occasion, color, budget, gender, garment, text)
+    if below:
+        wishes["cheaper_than"] = float(cheaper_than)
     found = _recommend(shop.catalogue, wishes)
     facts: Dict[str, Any] = {
         "wishes": wishes,
@@ -282,13 +291,16 @@ def _item(r: Any, rec: Recommendation, wishes: Dict[str, Any]) -> str:
         parts.append(r("reason_occasion", occasion=LIST_SEPARATOR.join(rec.reasons["occasion"])))
     if "color" in rec.reasons:
         parts.append(r("reason_color", color=rec.reasons["color"]))
+    than = wishes.get("cheaper_than")
     if "budget" in rec.reasons:
-        parts.append(r("reason_budget", budget=yuan(rec.reasons["budget"])))
+        parts.append(r("reason_cheaper", than=yuan(than)) if than else
+                     r("reason_budget", budget=yuan(rec.reasons["budget"])))
     if "gender" in rec.reasons:
         key = "reason_unisex" if rec.reasons["gender"] == "中性" else "reason_gender"
         parts.append(r(key, gender=wishes["gender"]))
     if "budget" in rec.misses:
-        parts.append(r("miss_budget", budget=yuan(wishes["budget"]), over=yuan(rec.misses["budget"])))
+        parts.append(r("miss_cheaper", than=yuan(than)) if than else
+                     r("miss_budget", budget=yuan(wishes["budget"]), over=yuan(rec.misses["budget"])))
     if "color" in rec.misses:
         parts.append(r("miss_color", color=rec.misses["color"], colors=LIST_SEPARATOR.join(product.colors)))
     if "occasion" in rec.misses:

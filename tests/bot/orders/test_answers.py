@@ -14,7 +14,7 @@ from bot.orders.aftersales import (
 )
 from bot.orders.changes import apply_modification, decide_cancel, decide_modification
 from bot.orders.tracking import answer_track_order
-from bot.orders.wording import HandOff, order_label
+from bot.orders.wording import HandOff, answer_what_was_bought, order_label
 from bot.orders.seed import DEMO_BUYER
 from bot.shop.replies import MAX_LINES
 
@@ -257,3 +257,11 @@ def test_order_label_names_date_goods_and_tail(seeded, shop):
     order = demo(seeded, "signed-3")
     assert order_label(order, shop) == f"3月5日 风衣 黑色XL（尾号{order.tail}）"
     assert order_label(order) == order_label(order, shop)
+
+
+def test_what_an_order_holds(seeded, shop):
+    order = demo(seeded, "shipped")  # 牛仔裤 深蓝色M 169, bought three days before NOW
+    answer = answer_what_was_bought(shop, order, NOW)
+    day = shop.policy.local(order.created_at)
+    assert f"{day.month}月{day.day}日买的是牛仔裤 深蓝色M" in answer.text and "实付169元" in answer.text
+    assert order.tail in answer.text and answer.facts["case"] == "bought"

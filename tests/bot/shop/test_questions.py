@@ -146,6 +146,13 @@ def test_one_measure_of_two_sizes(shop):
                                                                               ("XL", "2XL"))
 
 
+def test_what_the_buyers_own_order_holds_is_an_order_question(shop):
+    question = ask(shop, "我之前买的牛仔裤是什么码来着", "ask_size", [("product", "jn-denim-01", 5)])
+    assert (question.topic, question.aspect, question.products) == ("order", "bought", ("jn-denim-01",))
+    before_buying = ask(shop, "牛仔裤什么码合适", "ask_size", [("product", "jn-denim-01", 0)])
+    assert before_buying is None or before_buying.topic != "order"
+
+
 def test_size_follow_ups(shop):
     sized = dict(last_topic="ask_size", measured=True)
     loose = ask(shop, "想穿宽松一点呢", "inform", [("fit", "loose", 1)], **sized)

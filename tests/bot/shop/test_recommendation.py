@@ -181,3 +181,12 @@ def test_every_combination_names_only_real_products_in_four_lines(shop):
                     assert len(answer.facts["products"]) <= MAX_RECOMMENDED
                     for product_id in answer.facts["products"]:
                         assert shop.catalogue.find(product_id).name in answer.text
+
+
+def test_cheaper_ones_are_under_the_cheapest_before_and_said_so_not_as_a_budget(shop):
+    answer = answer_recommendation(shop, occasion="保暖", cheaper_than=459.0)
+    prices = [shop.catalogue.find(pid).price for pid in answer.facts["products"]]
+    assert prices and all(price < 459 for price in prices)
+    assert "比459元便宜" in answer.text and "预算" not in answer.text
+    stated = answer_recommendation(shop, occasion="保暖", budget=300, cheaper_than=459.0)
+    assert "在300元预算内" in stated.text  # the buyer's own budget, already under the price before
