@@ -13,8 +13,9 @@ from actions.base import ShopAction
 from actions.price import quote_for
 from actions.routing import answers
 from actions.stores import order_store
-from actions.tracker_reading import buyer_id, entity_or_slot, latest_entity
+from actions.tracker_reading import buyer_id, entity_or_slot, latest_entities, latest_entity
 from actions.shop_context import ShopContext
+from bot.orders.choice import RECENT_ORDERS
 from bot.orders.tracking import answer_track_order
 from bot.text.question_cues import moment_from_iso
 from bot.shop import answer_courier, answer_shipping_fee, answer_shipping_time
@@ -86,7 +87,7 @@ def reply_dispatch(dispatcher: CollectingDispatcher, tracker: Tracker, context: 
     elif question.aspect == "later" and question.at:
         answer = answer_paying_later(shop, shop_context.now(context), moment_from_iso(question.at))
     else:
-        order = order_in_talk(tracker)
+        order = order_in_talk(tracker) or order_of_named_product(tracker)
         named_region = latest_entity(tracker, "region")
         if order is not None and not _BUYING.search(question.text):
             # About the order just talked about, not about buying: when that parcel arrives, or how long it takes
@@ -96,7 +97,7 @@ def reply_dispatch(dispatcher: CollectingDispatcher, tracker: Tracker, context: 
             else:
                 answer = answer_track_order(shop, order, shop_context.now(context), aspect="arrival")
             dispatcher.utter_message(text=answer.text)
-            return [SlotSet("last_topic", "track_order")]
+            return [SlotSet("last_topic", "track_order"), SlotSet("order_id", order.id)]
         return reply_shipping_time(dispatcher, context, question.region or tracker.get_slot("region"))
     dispatcher.utter_message(text=answer.text)
     return [SlotSet("last_topic", "shipping_time")]
@@ -116,6 +117,22 @@ def order_in_talk(tracker: Tracker):
     if not number or not buyer or tracker.get_slot("last_topic") != "track_order":
         return None
     return order_store().get_order(buyer, str(number))
+
+
+#: Orders whose parcel has not reached the buyer yet.
+_ON_ITS_WAY = ("paid", "packed", "shipped")
+
+
+def order_of_named_product(tracker: Tracker):
+    """牛仔裤什么时候能到, off that product's page: the buyer's one order of it still on its way, if any (on the
+    product's own page the same words ask about buying it)."""
+    buyer = buyer_id(tracker)
+    named = [p for p in latest_entities(tracker, "product") if p and p != tracker.get_slot("page_product")]
+    if not buyer or not named:
+        return None
+    orders = [o for o in order_store().recent_orders(buyer, RECENT_ORDERS)
+              if o.status in _ON_ITS_WAY and any(item.product_id in named for item in o.items)]
+    return orders[0] if len(orders) == 1 else None
 
 
 class ActionAnswerShippingTime(ShopAction):

@@ -27,6 +27,7 @@ from bot.text.numerals import to_halfwidth
 from bot.text.product_features import features_asked
 from bot.text.size_habits import states_usual_size
 from bot.text.question_cues import (
+    ComparedOn,
     body_details,
     compared_on,
     is_follow_up,
@@ -79,6 +80,8 @@ _LAYER = re.compile(r"里面(?:想|要|还要|再|能|可以)?(?:穿|套|加|搭
 _AMOUNT_NUMBER = re.compile(r"(?<![\d.])(?P<num>\d{2,5}(?:\.\d{1,2})?)(?=\s*(?:元|块|的|$|\s|，|,|能|可以|够))")
 _PERIODS = re.compile(r"分\s*(?P<num>\d{1,2}|三|六|十二)\s*期|(?P<num2>\d{1,2})\s*期")
 _COUNT_ASK = re.compile(r"几张|多少张")
+#: The difference between two prices (差多少钱, 相差多少, 差价).
+_PRICE_GAP = re.compile(r"差多少|相差|差价|差几")
 #: What the buyer's own order holds (买的是什么码 / 拍的哪个颜色 / 买的多少钱).
 _ASKS_WHAT_WAS_BOUGHT = re.compile(r"什么码|哪个码|几码|多大码|什么尺码|哪个尺码|什么颜色|哪个颜色|什么色|多少钱买|花了多少|付了多少")
 #: What paying in instalments costs (免息吗, 有手续费吗, 要利息吗).
@@ -422,7 +425,9 @@ class _Reader:
         return None
 
     def _comparison(self) -> Optional[Question]:
-        if not self.has("compare", "these_two"):
+        # 卫衣和T恤差多少钱: two products named and the difference asked is a comparison on price, not a total.
+        price_gap = len(self.products) >= 2 and bool(_PRICE_GAP.search(self.text))
+        if not self.has("compare", "these_two") and not price_gap:
             return None
         if self.heard.values("size") and len(self.heard.values("size")) >= 2:
             return None  # xl还是2xl: two sizes, a size question
@@ -439,7 +444,7 @@ class _Reader:
             pair = [named[0], self.context.in_view]
         if len(pair) < 2:
             return None
-        on = compared_on(self.text)
+        on = compared_on(self.text) or (ComparedOn("price", "贵", True) if price_gap else None)
         feature = next((f.key for f in self.features if f.better), None)
         if on is None and feature is None and previous is not None and previous.topic == COMPARE:
             on_key, word, more = previous.compare_key, previous.compare_word, previous.compare_more

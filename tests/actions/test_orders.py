@@ -10,6 +10,7 @@ from actions.aftersales import ActionAnswerReturnPolicy
 from actions.handoff import ActionHandleQualityComplaint
 from actions.inform import ActionHandleInform
 from actions.orders import ActionAnswerOrderQuestion
+from actions.shipping import ActionAnswerShippingTime
 from actions.tracker_reading import buyer_id
 from actions.smalltalk import ActionReplySmalltalk
 from bot.orders.aftersales import answer_return_eligibility
@@ -226,3 +227,19 @@ def test_only_the_latest_messages_identity_counts(store):
     tracker.events[-1]["metadata"] = {"buyer_id": DEMO_BUYER}
     assert buyer_id(tracker) is None
     assert buyer_id(buyer_tracker("track_order", "我的快递到哪了")) == DEMO_BUYER
+
+
+def test_when_a_product_the_buyer_has_on_its_way_arrives_is_that_parcels_arrival(store, shop):
+    tracker = make_tracker("ask_shipping_time", "牛仔裤什么时候能到", [entity("product", "jn-denim-01")],
+                           metadata=signed(DEMO_BUYER))
+    messages, events = run(ActionAnswerShippingTime(), tracker)
+    shipped = order(store, "shipped")  # 牛仔裤 shipped 11-21, due by 11-24
+    assert texts(messages) == [answer_track_order(shop, shipped, NOW, aspect="arrival").text]
+    assert SlotSet("order_id", shipped.id) in events
+
+
+def test_on_the_products_own_page_the_same_words_ask_about_buying_it(store):
+    tracker = make_tracker("ask_shipping_time", "牛仔裤什么时候能到", [entity("product", "jn-denim-01")],
+                           slots={"page_product": "jn-denim-01"}, metadata=signed(DEMO_BUYER))
+    messages, events = run(ActionAnswerShippingTime(), tracker)
+    assert "16:00" in texts(messages)[0] and SlotSet("last_topic", "shipping_time") in events

@@ -153,6 +153,14 @@ def test_what_the_buyers_own_order_holds_is_an_order_question(shop):
     assert before_buying is None or before_buying.topic != "order"
 
 
+def test_the_price_difference_of_two_products_is_a_comparison_not_a_total(shop):
+    question = ask(shop, "卫衣和T恤差多少钱", "ask_price", [("product", "hd-fleece-01", 0), ("product", "ts-cotton-01", 3)])
+    assert (question.topic, question.compare_key, question.products) == ("compare", "price",
+                                                                        ("hd-fleece-01", "ts-cotton-01"))
+    total = ask(shop, "卫衣和T恤一共多少钱", "ask_price", [("product", "hd-fleece-01", 0), ("product", "ts-cotton-01", 3)])
+    assert total.topic == "price"
+
+
 def test_size_follow_ups(shop):
     sized = dict(last_topic="ask_size", measured=True)
     loose = ask(shop, "想穿宽松一点呢", "inform", [("fit", "loose", 1)], **sized)
