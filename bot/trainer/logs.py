@@ -74,7 +74,7 @@ def message_id(source: str, session: str, turn: int) -> str:
 
 # --- cleaning --------------------------------------------------------------------------------------
 
-# JDDC order card: 咨询订单号:[订单x] 订单金额:[金额x] 下单时间:[日期x] (also with real values).
+# JDDC order card: 咨询订单号:<number> 订单金额:<amount> 下单时间:<date> [time], masked ([订单x]) or with real values.
 _ORDER_CARD = re.compile(
     r"咨询订单号[:：]\s*\S+(?:\s*订单金额[:：]\s*\S+)?(?:\s*下单时间[:：]\s*\S+(?:\s+[0-9:]{5,8})?)?"
 )

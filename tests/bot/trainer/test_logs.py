@@ -20,7 +20,7 @@ SESSIONS = [
         "turns": [
             {"role": "buyer", "text": "这件毛衣起球吗"},
             {"role": "agent", "text": "亲 不会起球的"},
-            {"role": "buyer", "text": "咨询订单号:[订单x] 订单金额:[金额x] 下单时间:[日期x]"},
+            {"role": "buyer", "text": "咨询订单号:517203948261037495 订单金额:199.00 下单时间:2026-11-21"},
             {"role": "buyer", "text": "好的 我手机13912345678 [微笑]"},
         ],
     },
@@ -30,7 +30,7 @@ SESSIONS = [
         "turns": [
             {"role": "buyer", "text": "[链接x]"},
             {"role": "buyer", "text": "这件毛衣起球吗？"},
-            {"role": "buyer", "text": "能开发票吗 咨询订单号:[订单x] 订单金额:[金额x] 下单时间:[日期x]"},
+            {"role": "buyer", "text": "能开发票吗 咨询订单号:517203948261037495 订单金额:199.00 下单时间:2026-11-21 09:12:33"},
         ],
     },
 ]
@@ -58,7 +58,8 @@ def test_jsonl_keeps_buyer_turns_cleaned_masked_and_deduplicated(tmp_path):
         "[微笑]",
         "/:^_^",
         "#E-s[数字x]",
-        "咨询订单号:[订单x] 订单金额:[金额x] 下单时间:[日期x]",
+        "咨询订单号:302918475620194837 订单金额:459.00 下单时间:2026-11-13 20:05:41",
+        "咨询订单号:[订单x] 下单时间:[日期x]",  # the masked card, without its amount
         "商品ID:[数字x]",
         "  ",
     ],

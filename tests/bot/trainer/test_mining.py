@@ -30,7 +30,7 @@ TABLE = {
     "我170穿什么码": ([("ask_size", 0.93), ("ask_stock", 0.04)], False),
     "有白色的吗": ([("ask_stock", 0.41), ("ask_product", 0.39), ("ask_size", 0.1), ("bargain", 0.05), ("greet", 0.01)], False),
     "能开专票吗": ([("ask_invoice", 0.3), ("ask_price", 0.1)], True),
-    "什么时候发货啊": ([("ask_shipping_time", 0.97), ("track_order", 0.01)], False),
+    "什么时候发货呀": ([("ask_shipping_time", 0.97), ("track_order", 0.01)], False),
 }
 
 
@@ -48,7 +48,7 @@ def test_reasons_and_ranking(coverage):
         _message("我170穿什么码"),
         _message("有白色的吗", count=3),
         _message("能开专票吗"),
-        _message("什么时候发货啊", ended_in="handoff"),
+        _message("什么时候发货呀", ended_in="handoff"),
     ]
     parser = FakeParser(TABLE)
     items = {i.text: i for i in mining.mine(messages, parser, coverage, MiningSettings(far=0.3), batch_size=2)}
@@ -56,7 +56,7 @@ def test_reasons_and_ranking(coverage):
     assert items["我170穿什么码"].reasons == []
     assert items["有白色的吗"].reasons == ["low_confidence", "close_call"]
     assert items["能开专票吗"].reasons == ["fallback", "low_confidence", "far"]
-    assert items["什么时候发货啊"].reasons == ["handoff"]
+    assert items["什么时候发货呀"].reasons == ["handoff"]
     white = items["有白色的吗"]
     assert (white.predicted, white.confidence) == ("ask_stock", 0.41)
     assert [a.name for a in white.alternatives] == ["ask_product", "ask_size", "bargain"]
