@@ -125,15 +125,6 @@ def _policy_with(shop_copy, change):
     return shop_copy.load().policy
 
 
-@pytest.fixture
-def shop_copy(tmp_path):
-    from tests.bot.shop.conftest import ShopCopy
-    import shutil
-
-    target = tmp_path / "shop"
-    shutil.copytree(DEFAULT_SHOP_DIR, target)
-    return ShopCopy(target)
-
 
 def test_disabled_reason_hands_nothing_off(shop_copy):
     policy = _policy_with(shop_copy, lambda h: h["reasons"]["bargain_insists"].update(enabled=False))
@@ -170,8 +161,6 @@ def test_policy_errors_name_file_and_field(shop_copy, change, field):
 
 
 def test_every_intent_has_words():
-    from bot.shop.data_files import DEFAULT_SHOP_DIR as shop_dir
-
-    domain = yaml.safe_load((shop_dir.parents[1] / "domain.yml").read_text(encoding="utf-8"))
-    policy = yaml.safe_load((shop_dir / "policy.yml").read_text(encoding="utf-8"))
+    domain = yaml.safe_load((DEFAULT_SHOP_DIR.parents[1] / "domain.yml").read_text(encoding="utf-8"))
+    policy = yaml.safe_load((DEFAULT_SHOP_DIR / "policy.yml").read_text(encoding="utf-8"))
     assert set(domain["intents"]) <= set(policy["handoff"]["intent_words"])

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
 
 from bot.orders.seed import DEMO_BUYER, demo_order_id
-from bot.shop import load_shop
 from bot.shop.fields import yuan
 from bot.workbench.suggestions import quick_phrases, relevant_order, suggest_replies, suggestion_values
 from bot.workbench.wording import load_workbench
 from tests.bot.workbench.conftest import NOW, make_ticket
-
-SHOP_DIR = Path(__file__).resolve().parents[3] / "data" / "shop"
 
 
 def texts(drafts):
@@ -84,16 +77,11 @@ def test_another_buyers_order_number_is_never_used(shop, orders):
     assert relevant_order(make_ticket(["request_human"]), orders) is None
 
 
-def test_drafts_follow_the_data_files(tmp_path, orders):
-    shop_dir = tmp_path / "shop"
-    shutil.copytree(SHOP_DIR, shop_dir)
-    policy = yaml.safe_load((shop_dir / "policy.yml").read_text(encoding="utf-8"))
-    policy["pricing"]["compensation_max"] = 6
-    (shop_dir / "policy.yml").write_text(yaml.safe_dump(policy, allow_unicode=True), encoding="utf-8")
-    bench = yaml.safe_load((shop_dir / "workbench.yml").read_text(encoding="utf-8"))
-    bench["suggestions"]["complain_quality"] = ["亲，最多补偿{compensation_max}元哦，我是{agent}"]
-    (shop_dir / "workbench.yml").write_text(yaml.safe_dump(bench, allow_unicode=True), encoding="utf-8")
-    shop, workbench = load_shop(shop_dir), load_workbench(shop_dir)
+def test_drafts_follow_the_data_files(shop_copy, orders):
+    shop_copy.edit_yaml("policy.yml", lambda policy: policy["pricing"].update(compensation_max=6))
+    shop_copy.edit_yaml("workbench.yml", lambda bench: bench["suggestions"].update(
+        complain_quality=["亲，最多补偿{compensation_max}元哦，我是{agent}"]))
+    shop, workbench = shop_copy.load(), load_workbench(shop_copy.dir)
     drafts = texts(suggest_replies(shop, workbench, make_ticket(["complain_quality"]), orders, "阿杰", NOW))
     assert drafts[0] == "亲，最多补偿6元哦，我是阿杰"
     # Fewer than two drafts of its own: the general ones fill in, each once.

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from bot.shop import ShopDataError
+from bot.shop.data_files import DEFAULT_SHOP_DIR
 from bot.handoff.reasons import HANDOFF_REASONS
 from bot.workbench.wording import DEFAULT_KEY, load_workbench
-
-SHOP_DIR = Path(__file__).resolve().parents[3] / "data" / "shop"
 
 
 def test_the_shops_workbench_file_loads_with_phrases_and_drafts_for_the_reasons():
@@ -26,7 +23,7 @@ def test_the_shops_workbench_file_loads_with_phrases_and_drafts_for_the_reasons(
 
 def test_rasa_would_not_read_it_as_training_data():
     # Rasa 3.6 loads any YAML under data/ with one of these keys at the start of a line as training data.
-    text = (SHOP_DIR / "workbench.yml").read_text(encoding="utf-8")
+    text = (DEFAULT_SHOP_DIR / "workbench.yml").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(nlu|responses|stories|rules):", text, re.MULTILINE)
 
 
@@ -41,14 +38,10 @@ def test_rasa_would_not_read_it_as_training_data():
     ],
     ids=["unknown-placeholder", "unknown-reason", "duplicate-key", "bad-key", "phrase-placeholder"],
 )
-def test_a_mistake_is_reported_with_the_file_and_the_field(tmp_path, old, new, expected):
-    shutil.copytree(SHOP_DIR, tmp_path / "shop")
-    path = tmp_path / "shop" / "workbench.yml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def test_a_mistake_is_reported_with_the_file_and_the_field(shop_copy, old, new, expected):
+    shop_copy.replace_text("workbench.yml", old, new)
     with pytest.raises(ShopDataError) as error:
-        load_workbench(tmp_path / "shop")
+        load_workbench(shop_copy.dir)
     message = str(error.value)
     assert "workbench.yml" in message
     for part in expected:
