@@ -173,7 +173,7 @@ def quote(
         choices += list(combinations(usable, count))
     for choice in choices:
         goods = round(after_discounts - sum(off for _, off in choice), 2)
-        postage = _postage(policy, canonical, goods)
+        postage = float(postage_for(policy, canonical, goods)["postage"])
         total = round(goods + postage + surcharge, 2)
         if best is None or total < best[1] or (total == best[1] and len(choice) < len(best[0])):
             best = (choice, total, goods)
@@ -182,33 +182,22 @@ def quote(
     for coupon, _ in usable:
         if all(coupon is not chosen_coupon for chosen_coupon, _ in choice):
             missed.setdefault(coupon.id, "not_best")
-    postage = _postage(policy, canonical, goods)
-    rule = postage_for(policy, canonical, goods) if canonical else {
-        "threshold": policy.postage.free_threshold, "free": goods >= policy.postage.free_threshold,
-    }
-    threshold = rule.get("threshold")
-    postage_gap = round(threshold - goods, 2) if threshold is not None and goods < threshold else None
+    rule = postage_for(policy, canonical, goods)
     return Quote(
         lines=tuple(lines),
         day=day,
         subtotal=subtotal,
         discounts=tuple(discounts) + tuple(choice),
         goods=goods,
-        postage=postage,
+        postage=float(rule["postage"]),
         surcharge=surcharge,
         total=total,
         region=canonical,
         courier=chosen,
-        postage_gap=postage_gap,
+        postage_gap=rule["gap"] or None,
         coupon_gap=_coupon_gap(live, lines, discounts, choice, new_member),
         missed=missed,
     )
-
-
-def _postage(policy: Policy, region: Optional[str], goods: float) -> float:
-    if region:
-        return float(postage_for(policy, region, goods)["postage"])
-    return 0.0 if goods >= policy.postage.free_threshold else float(policy.postage.standard_fee)
 
 
 def _surcharge(policy: Policy, courier: Optional[Courier], region: Optional[str]) -> float:

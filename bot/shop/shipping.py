@@ -238,17 +238,14 @@ def answer_order_postage(shop: "Shop", region: Optional[str], amount: float) -> 
     """Postage for one order's amount (after the coupon), in one line: free, the gap to free, or the fee."""
     policy, replies = shop.policy, shop.replies
     canonical = policy.canonical_region(region) if region else None
-    if canonical is None:
-        threshold, fee = policy.postage.free_threshold, policy.postage.standard_fee
-        values = {"amount": yuan(amount), "threshold": yuan(threshold), "fee": yuan(fee), "region": "",
-                  "gap": yuan(max(threshold - amount, 0))}
-        key = "shipping_fee.order_free_general" if amount >= threshold else "shipping_fee.order_short_general"
-        return Answer(text=replies.render(key, **values), facts={"region": None, "free": amount >= threshold,
-                                                                 "postage": 0.0 if amount >= threshold else fee})
     rule = postage_for(policy, canonical, amount)
-    values = {"amount": yuan(amount), "region": canonical, "fee": yuan(rule["fee"]),
+    values = {"amount": yuan(amount), "region": canonical or "", "fee": yuan(rule["fee"]),
               "threshold": yuan(rule["threshold"]) if rule["threshold"] is not None else "",
               "gap": yuan(rule["gap"])}
+    if canonical is None:
+        key = "shipping_fee.order_free_general" if rule["free"] else "shipping_fee.order_short_general"
+        return Answer(text=replies.render(key, **values),
+                      facts={"region": None, "free": rule["free"], "postage": float(rule["postage"])})
     if rule["free"]:
         key = "shipping_fee.order_free"
     elif rule["threshold"] is None:
@@ -258,12 +255,13 @@ def answer_order_postage(shop: "Shop", region: Optional[str], amount: float) -> 
     return Answer(text=replies.render(key, **values), facts={"region": canonical, **rule})
 
 
-def postage_for(policy: Policy, region: str, order_amount: Optional[float] = None) -> Dict[str, Any]:
+def postage_for(policy: Policy, region: Optional[str], order_amount: Optional[float] = None) -> Dict[str, Any]:
     """The postage rule for a canonical region, and what a given order amount pays.
 
     Args:
         policy: the shop policy.
-        region: a canonical region name (see ``Policy.canonical_region``).
+        region: a canonical region name (see ``Policy.canonical_region``); None for the shop's standard rule
+            (no region named yet).
         order_amount: the order's amount after coupons, if known.
 
     Returns:
@@ -276,7 +274,7 @@ def postage_for(policy: Policy, region: str, order_amount: Optional[float] = Non
     """
     if order_amount is not None and order_amount < 0:
         raise ValueError(f"order_amount must not be negative: {order_amount}")
-    entry = policy.remote_postage(region)
+    entry = policy.remote_postage(region) if region else None
     if entry is not None:
         result: Dict[str, Any] = {"remote": True, "fee": entry.fee, "threshold": entry.free_threshold}
     else:
