@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
 import yaml
 
 from bot.text.colors import canonical_color, color_variants
 from bot.text.mentions import PRIORITY_LEXICON, Mention
+from bot.text.numerals import to_halfwidth
 from bot.text.short_terms import CONTEXT_ENTITIES
 
 #: The repository's data/lexicon, found from this file's place (bot/text/lexicon.py), never the cwd.
@@ -41,6 +42,8 @@ LEXICON_FILES = {
     "fits.yml": ("fits", "fit"),
     "product_attributes.yml": ("attributes", "attribute"),
 }
+#: A label carried through ``longest_matches``.
+T = TypeVar("T")
 #: Entity label of a term that only stops another term from matching (明白 stops 白的).
 BLOCK = "_block"
 
@@ -99,15 +102,49 @@ def _key(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def _read_mapping(path: Path, key: str) -> Tuple[Dict[str, Tuple[str, ...]], dict]:
+def read_lexicon_file(path: Path, key: str, shape: str, error: Type[ValueError] = LexiconError) -> dict:
+    """One data/lexicon YAML file, whose top level must map ``key`` to a mapping (``shape`` says which, for
+    the message); ``error`` is raised, naming the file, when it is missing, not YAML or not of that shape."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LexiconError(f"{path}: file not found") from None
+        raise error(f"{path}: file not found") from None
     except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from None
+        raise error(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
-        raise LexiconError(f"{path}: expected a top-level mapping '{key}: {{canonical: [variants]}}'")
+        raise error(f"{path}: expected a top-level mapping '{key}: {shape}'")
+    return data
+
+
+def fold(text: str) -> str:
+    """A message as lexicon words are matched in it: half-width, lower-case, without whitespace."""
+    return "".join(to_halfwidth(text or "").split()).lower()
+
+
+def longest_matches(text: str, words: Iterable[Tuple[str, T]]) -> List[Tuple[int, T]]:
+    """Where lexicon words occur in a message, as (start, label) in order of mention.
+
+    Words are matched folded (``fold``), longest first; a stretch of the message matched once is not matched
+    again by a shorter word inside it. Among words of one length, the order given wins (a label of a word
+    that only blocks shorter ones is returned too, for the caller to drop).
+    """
+    message = fold(text)
+    taken = [False] * len(message)
+    hits: List[Tuple[int, T]] = []
+    for word, label in sorted(words, key=lambda pair: -len(pair[0])):
+        key = fold(word)
+        start = message.find(key) if key else -1
+        while start >= 0:
+            end = start + len(key)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                hits.append((start, label))
+            start = message.find(key, start + 1)
+    return sorted(hits, key=lambda hit: hit[0])
+
+
+def _read_mapping(path: Path, key: str) -> Tuple[Dict[str, Tuple[str, ...]], dict]:
+    data = read_lexicon_file(path, key, "{canonical: [variants]}")
     entries: Dict[str, Tuple[str, ...]] = {}
     owner: Dict[str, str] = {}
     for canonical, variants in data[key].items():

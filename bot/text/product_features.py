@@ -11,9 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
-
-from bot.text.numerals import to_halfwidth
+from bot.text.lexicon import longest_matches, read_lexicon_file
 
 DEFAULT_FEATURES_FILE = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "product_features.yml"
 
@@ -43,31 +41,12 @@ class FeatureLexicon:
 
     def asked_in(self, text: str) -> List[Feature]:
         """The details a message asks about, in order of mention; the longest buyer word wins where two overlap."""
-        message = _fold(text)
-        words = sorted(
-            ((word, feature) for feature in self.features.values() for word in feature.asked),
-            key=lambda pair: -len(pair[0]),
-        )
-        taken = [False] * len(message)
-        hits: List[Tuple[int, Feature]] = []
-        for word, feature in words:
-            key = _fold(word)
-            start = message.find(key)
-            while start >= 0:
-                end = start + len(key)
-                if not any(taken[start:end]):
-                    taken[start:end] = [True] * (end - start)
-                    hits.append((start, feature))
-                start = message.find(key, start + 1)
+        words = [(word, feature) for feature in self.features.values() for word in feature.asked]
         ordered: List[Feature] = []
-        for _, feature in sorted(hits, key=lambda hit: hit[0]):
+        for _, feature in longest_matches(text, words):
             if feature not in ordered:
                 ordered.append(feature)
         return ordered
-
-
-def _fold(text: str) -> str:
-    return "".join(to_halfwidth(text or "").split()).lower()
 
 
 def load_feature_lexicon(path: Optional[Path] = None) -> FeatureLexicon:
@@ -77,14 +56,7 @@ def load_feature_lexicon(path: Optional[Path] = None) -> FeatureLexicon:
         FeatureLexiconError: missing file, bad YAML, or a feature without a label or buyer words.
     """
     path = Path(path) if path else DEFAULT_FEATURES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FeatureLexiconError(f"{path}: file not found") from None
-    except yaml.YAMLError as error:
-        raise FeatureLexiconError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("features"), dict):
-        raise FeatureLexiconError(f"{path}: expected a top-level mapping 'features: {{key: {{...}}}}'")
+    data = read_lexicon_file(path, "features", "{key: {...}}", FeatureLexiconError)
     features: Dict[str, Feature] = {}
     for key, entry in data["features"].items():
         where = f"{path}: features.{key}"

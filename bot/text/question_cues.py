@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
-import yaml
-
+from bot.text.lexicon import fold, longest_matches, read_lexicon_file
 from bot.text.numerals import CN_DIGIT_CHARS, parse_number, to_halfwidth
 
 DEFAULT_QUESTIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "questions.yml"
@@ -32,33 +31,16 @@ class QuestionLexicon:
 
     cues: Dict[str, Tuple[str, ...]]
     blockers: Tuple[str, ...] = ()
+    #: What two products are compared on: (word, attribute, more wins), longest word first.
+    compared: Tuple[Tuple[str, str, bool], ...] = ()
+    #: Return conditions said not met: (buyer word, the condition's word in the policy).
+    conditions: Tuple[Tuple[str, str], ...] = ()
 
     def find(self, text: str) -> FrozenSet[str]:
         """The cues a message holds: every cue word found, longest first, none inside a longer one found."""
-        message = _fold(text)
-        # Longest first; between words of one length, a blocker first (怎么还 stops 怎么 in 怎么还不发货).
-        words = sorted(
-            [(word, name) for name, group in self.cues.items() for word in group] + [(w, "") for w in self.blockers],
-            key=lambda pair: (-len(pair[0]), pair[1] != ""),
-        )
-        taken = [False] * len(message)
-        found = set()
-        for word, name in words:
-            key = _fold(word)
-            start = message.find(key)
-            while start >= 0:
-                end = start + len(key)
-                if not any(taken[start:end]):
-                    for i in range(start, end):
-                        taken[i] = True
-                    if name:
-                        found.add(name)
-                start = message.find(key, start + 1)
-        return frozenset(found)
-
-
-def _fold(text: str) -> str:
-    return "".join(to_halfwidth(text or "").split()).lower()
+        # Between words of one length, a blocker first (怎么还 stops 怎么 in 怎么还不发货).
+        words = [(w, "") for w in self.blockers] + [(word, name) for name, group in self.cues.items() for word in group]
+        return frozenset(name for _, name in longest_matches(text, words) if name)
 
 
 def load_question_lexicon(path: Optional[Path] = None) -> QuestionLexicon:
@@ -68,14 +50,7 @@ def load_question_lexicon(path: Optional[Path] = None) -> QuestionLexicon:
         QuestionLexiconError: the file is missing, not YAML, or not of that shape.
     """
     path = Path(path) if path else DEFAULT_QUESTIONS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise QuestionLexiconError(f"{path}: file not found") from None
-    except yaml.YAMLError as error:
-        raise QuestionLexiconError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cues"), dict):
-        raise QuestionLexiconError(f"{path}: expected a top-level mapping 'cues: {{name: [words]}}'")
+    data = read_lexicon_file(path, "cues", "{name: [words]}", QuestionLexiconError)
     cues: Dict[str, Tuple[str, ...]] = {}
     for name, words in data["cues"].items():
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
@@ -84,7 +59,8 @@ def load_question_lexicon(path: Optional[Path] = None) -> QuestionLexicon:
     blockers = data.get("not_cues") or []
     if not isinstance(blockers, list) or not all(isinstance(w, str) and w.strip() for w in blockers):
         raise QuestionLexiconError(f"{path}: not_cues must be a list of words")
-    return QuestionLexicon(cues, tuple(w.strip() for w in blockers))
+    return QuestionLexicon(cues, tuple(w.strip() for w in blockers), _compared_words(data, path),
+                           _condition_words(data, path))
 
 
 @lru_cache(maxsize=4)
@@ -298,10 +274,7 @@ class ComparedOn:
     more: bool
 
 
-@lru_cache(maxsize=4)
-def _compared_words(path: Optional[Path] = None) -> Tuple[Tuple[str, str, bool], ...]:
-    path = Path(path) if path else DEFAULT_QUESTIONS_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _compared_words(data: dict, path: Path) -> Tuple[Tuple[str, str, bool], ...]:
     section = data.get("compared_on") or {}
     if not isinstance(section, dict):
         raise QuestionLexiconError(f"{path}: compared_on must map attributes to {{more: [...], less: [...]}}")
@@ -318,17 +291,14 @@ def _compared_words(path: Optional[Path] = None) -> Tuple[Tuple[str, str, bool],
 
 def compared_on(text: str, path: Optional[Path] = None) -> Optional[ComparedOn]:
     """What a comparison asks about (哪个更暖和 -> warmth, more), the longest word found; None when none is."""
-    message = _fold(text)
-    for word, key, more in _compared_words(path):
-        if _fold(word) in message:
+    message = fold(text)
+    for word, key, more in question_lexicon(path).compared:
+        if fold(word) in message:
             return ComparedOn(key, word, more)
     return None
 
 
-@lru_cache(maxsize=4)
-def _condition_words(path: Optional[Path] = None) -> Tuple[Tuple[str, str], ...]:
-    path = Path(path) if path else DEFAULT_QUESTIONS_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _condition_words(data: dict, path: Path) -> Tuple[Tuple[str, str], ...]:
     section = data.get("return_conditions") or {}
     if not isinstance(section, dict):
         raise QuestionLexiconError(f"{path}: return_conditions must map a condition's word to [buyer words]")
@@ -343,8 +313,8 @@ def _condition_words(path: Optional[Path] = None) -> Tuple[Tuple[str, str], ...]
 def unmet_conditions(text: str, conditions: Sequence[str], path: Optional[Path] = None) -> List[str]:
     """The return conditions (as the policy writes them) a buyer says are not met: 穿过一次 -> 未穿着."""
     # 吊牌也剪了 / 已经洗过了: the little words between do not change what is said.
-    message = re.sub(r"[也都还]|已经", "", _fold(text))
-    keys = [key for word, key in _condition_words(path) if _fold(word) in message]
+    message = re.sub(r"[也都还]|已经", "", fold(text))
+    keys = [key for word, key in question_lexicon(path).conditions if fold(word) in message]
     return [condition for condition in conditions if any(key in condition for key in keys)]
 
 

@@ -7,7 +7,15 @@ import re
 import pytest
 
 from bot.text.colors import canonical_color, color_variants
-from bot.text.lexicon import DEFAULT_LEXICON_DIR, LEXICON_FILES, Gazetteer, LexiconError, load_lexicons
+from bot.text.lexicon import (
+    DEFAULT_LEXICON_DIR,
+    LEXICON_FILES,
+    Gazetteer,
+    LexiconError,
+    load_lexicons,
+    longest_matches,
+    read_lexicon_file,
+)
 
 # Rasa 3.6 loads any YAML under data/ with such a line as training data.
 RASA_TRAINING_KEYS = re.compile(r"^\s*(nlu|responses|stories|rules)\s*:", re.MULTILINE)
@@ -144,3 +152,21 @@ def test_gazetteer_precedence_and_hues(tmp_path):
     assert gazetteer.short_terms == {"garment": {"裤": "裤子"}, "attribute": {"厚": "thickness"}}
     assert by_text["长裤"] == ("garment", "裤子") and by_text["宽松"] == ("fit", "loose")
     assert "裤" not in by_text and "厚" not in by_text
+
+
+def test_longest_matches_take_the_longest_word_first_and_keep_the_order_given_between_equals():
+    # 怎么还 is taken before the shorter 怎么 inside it; folded: full width, case and spaces do not count.
+    assert longest_matches("Ｍ码 有货 吗", [("m码", "size"), ("有货", "stock")]) == [(0, "size"), (2, "stock")]
+    blocked = [("怎么还", ""), ("怎么", "how"), ("不发货", "late")]
+    assert longest_matches("怎么还不发货", blocked) == [(0, ""), (3, "late")]
+    # Of two words of one length over the same characters, the first given wins.
+    assert longest_matches("还不发货", [("不发", "a"), ("发货", "b")]) == [(1, "a")]
+
+
+def test_a_lexicon_file_of_the_wrong_shape_is_named(tmp_path):
+    path = tmp_path / "questions.yml"
+    path.write_text("cues: [a, b]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="questions.yml: expected a top-level mapping 'cues: {name: \\[words\\]}'"):
+        read_lexicon_file(path, "cues", "{name: [words]}")
+    with pytest.raises(LexiconError, match="file not found"):
+        read_lexicon_file(tmp_path / "missing.yml", "cues", "{}")
