@@ -39,7 +39,8 @@ class QuestionLexicon:
     def find(self, text: str) -> FrozenSet[str]:
         """The cues a message holds: every cue word found, longest first, none inside a longer one found."""
         # Between words of one length, a blocker first (怎么还 stops 怎么 in 怎么还不发货).
-        words = [(w, "") for w in self.blockers] + [(word, name) for name, group in self.cues.items() for word in group]
+        words = [(w, "") for w in self.blockers]
+        words += [(word, name) for name, group in self.cues.items() for word in group]
         return frozenset(name for _, name in longest_matches(text, words) if name)
 
 

@@ -166,7 +166,8 @@ def test_longest_matches_take_the_longest_word_first_and_keep_the_order_given_be
 def test_a_lexicon_file_of_the_wrong_shape_is_named(tmp_path):
     path = tmp_path / "questions.yml"
     path.write_text("cues: [a, b]\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="questions.yml: expected a top-level mapping 'cues: {name: \\[words\\]}'"):
+    expected = "questions.yml: expected a top-level mapping 'cues: {name: \\[words\\]}'"
+    with pytest.raises(LexiconError, match=expected):
         read_lexicon_file(path, "cues", "{name: [words]}")
     with pytest.raises(LexiconError, match="file not found"):
         read_lexicon_file(tmp_path / "missing.yml", "cues", "{}")
